@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { ALL_USERS, FEATURES, type Feature, type RollbackMode } from '../policy/types';
+import { checkDuration, formatSeconds } from './duration';
+
+/**
+ * The rollout plan: the public input of the product (HTTP body, `plan` command, `npm start -- --plan`).
+ * One schema gives the type, the defaults and the error messages; cross-field rules are checked after it so that a bad
+ * plan yields every problem at once.
+ */
+
+export const DEFAULT_MIN_SOAK = 'PT15M';
+export const MIN_HEALTH_INTERVAL_SECONDS = 60;
+export const MAX_RINGS = 10;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const duration = z.string({ error: 'must be an ISO 8601 duration string such as PT15M or P1D' }).superRefine((text, ctx) => {
+  const checked = checkDuration(text);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+});
+
+const ring = z.strictObject({
+  name: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'must be 1-64 letters, digits, spaces, dots, dashes or underscores'),
+  target: z
+    .string({ error: 'must be a group object id (GUID) or "all_users"' })
+    .refine((t) => t === ALL_USERS || GUID.test(t), 'must be a group object id (GUID) or "all_users"'),
+  soak: duration,
+  approval: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+const health = z.strictObject({
+  maxFailureRate: z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.05),
+  minSignIns: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
+  interval: duration.default('PT15M'),
+});
+
+export const planSchema = z.strictObject({
+  feature: z.enum(FEATURES, { error: `must be one of ${FEATURES.join(', ')}` }),
+  rings: z
+    .array(ring, { error: 'must be a list of rings' })
+    .min(1, 'must list at least one ring')
+    .max(MAX_RINGS, `must list at most ${MAX_RINGS} rings`),
+  approvalTimeout: duration.default('P2D'),
+  onApprovalTimeout: z.enum(['rollback', 'pause'], { error: 'must be "rollback" or "pause"' }).default('rollback'),
+  health: health.default({ maxFailureRate: 0.05, minSignIns: 20, interval: 'PT15M' }),
+  rollback: z.enum(['default', 'snapshot'], { error: 'must be "default" or "snapshot"' }).default('default'),
+});
+
+export type RolloutPlan = z.output<typeof planSchema>;
+export type Ring = RolloutPlan['rings'][number];
+
+export interface PlanProblem {
+  /** JSON path of the offending value, e.g. `$.rings[1].target`. */
+  path: string;
+  message: string;
+}
+
+export type PlanValidation = { ok: true; plan: RolloutPlan } | { ok: false; errors: PlanProblem[] };
+
+export interface PlanRules {
+  /** ROLLOUT_MIN_SOAK: the shortest soak a ring may have. */
+  minSoak: string;
+}
+
+export function planRulesFromEnv(env: NodeJS.ProcessEnv = process.env): PlanRules {
+  return { minSoak: env.ROLLOUT_MIN_SOAK?.trim() || DEFAULT_MIN_SOAK };
+}
+
+export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), '$');
+}
+
+export function validatePlan(input: unknown, rules: PlanRules = planRulesFromEnv()): PlanValidation {
+  const errors: PlanProblem[] = [];
+  const minSoak = checkDuration(rules.minSoak);
+  if (!minSoak.ok) throw new RangeError(`ROLLOUT_MIN_SOAK: ${minSoak.message}`);
+
+  const parsed = planSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) errors.push({ path: toJsonPath([...issue.path, key]), message: 'is not a plan field' });
+      } else if (valueAt(input, issue.path) === undefined) {
+        errors.push({ path: toJsonPath(issue.path), message: 'is required' });
+      } else {
+        errors.push({ path: toJsonPath(issue.path), message: issue.message });
+      }
+    }
+  }
+  errors.push(...crossFieldProblems(input, minSoak.seconds, rules.minSoak));
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors: dedupe(errors) };
+  return { ok: true, plan: parsed.data };
+}
+
+/** Rules that relate fields to each other; they look at the raw input so they can run even when other fields are bad. */
+function crossFieldProblems(input: unknown, minSoakSeconds: number, minSoakText: string): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  if (!isRecord(input) || !Array.isArray(input.rings) || input.rings.length === 0) return problems;
+  const rings: unknown[] = input.rings;
+  const seenTargets = new Map<string, number>();
+  const seenNames = new Map<string, number>();
+  rings.forEach((raw, index) => {
+    if (!isRecord(raw)) return;
+    const { target, name, soak } = raw;
+    if (typeof target === 'string') {
+      const key = target.toLowerCase();
+      const first = seenTargets.get(key);
+      if (first !== undefined) {
+        problems.push({ path: `$.rings[${index}].target`, message: `repeats the target of rings[${first}]; each ring needs its own target` });
+      } else seenTargets.set(key, index);
+    }
+    if (typeof name === 'string') {
+      const first = seenNames.get(name.toLowerCase());
+      if (first !== undefined) problems.push({ path: `$.rings[${index}].name`, message: `repeats the name of rings[${first}]` });
+      else seenNames.set(name.toLowerCase(), index);
+    }
+    if (typeof soak === 'string') {
+      const checked = checkDuration(soak);
+      if (checked.ok && checked.seconds < minSoakSeconds) {
+        problems.push({
+          path: `$.rings[${index}].soak`,
+          message: `is shorter than the minimum soak ${minSoakText} (${formatSeconds(minSoakSeconds)}, ROLLOUT_MIN_SOAK)`,
+        });
+      }
+    }
+  });
+  const last = rings[rings.length - 1];
+  if (isRecord(last) && typeof last.target === 'string' && last.target !== ALL_USERS) {
+    problems.push({ path: `$.rings[${rings.length - 1}].target`, message: 'the last ring must target "all_users"' });
+  }
+  const healthInput = input.health;
+  if (isRecord(healthInput) && typeof healthInput.interval === 'string') {
+    const checked = checkDuration(healthInput.interval);
+    if (checked.ok && checked.seconds < MIN_HEALTH_INTERVAL_SECONDS) {
+      problems.push({
+        path: '$.health.interval',
+        message: 'must be at least PT1M: sign-in reports allow only 5 requests per 10 seconds per tenant',
+      });
+    }
+  }
+  return problems;
+}
+
+function dedupe(problems: PlanProblem[]): PlanProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type { Feature, RollbackMode };
