@@ -1,0 +1,134 @@
+import type { PolicyShape } from '../policy/types';
+import { cardMessage, facts, heading, openUrl, paragraph, title, type CardElement, type CardMessage } from './card-elements';
+import { formatSeconds, percent, soakText, when } from './card-format';
+import { STATUS_LINK, type RolloutRef } from './card-model';
+import { needsNumberMatchingPrerequisites, numberMatchingPrerequisites } from './prerequisites';
+
+/** The cards of an approval checkpoint: the request, the reminder and the decision. */
+
+export interface HealthModel {
+  signIns: number;
+  failures: number;
+  failureRate: number;
+  maxFailureRate: number;
+  minSignIns: number;
+  /** false when there were too few sign-ins to judge. */
+  judged: boolean;
+  failuresByCode?: Record<string, number>;
+}
+
+export interface ApprovalNeededModel extends RolloutRef {
+  ring: string;
+  target: string;
+  soak: string;
+  health: HealthModel | null;
+  deadline: string;
+  onTimeout: 'rollback' | 'pause';
+  /** The ring that approval enables; absent when this is the last checkpoint. */
+  next?: { ring: string; target: string };
+  shape?: PolicyShape;
+}
+
+export function approvalNeededCard(model: ApprovalNeededModel): CardMessage {
+  const goesTo = model.next ? `go on to ring ${model.next.ring} (${model.next.target})` : 'complete the rollout';
+  const body: CardElement[] = [
+    title(`Approval needed: rollout ${model.rolloutId}, ring ${model.ring}`, 'warning'),
+    paragraph(`Ring ${model.ring} (${model.target}) has soaked for ${soakText(model.soak)} with ${model.feature} enabled. Approve to ${goesTo}, or reject to roll back.`),
+    facts([
+      ['Rollout', model.rolloutId],
+      ['Feature', model.feature],
+      ['Ring', model.ring],
+      ['Target', model.target],
+      ['Soak', soakText(model.soak)],
+      ...healthFacts(model.health),
+      ['Deadline', `${when(model.deadline)} (then ${model.onTimeout === 'rollback' ? 'automatic rollback' : 'the rollout pauses'})`],
+    ]),
+    heading('To decide, mention the rollout webhook in this channel and type:'),
+    paragraph(`approve ${model.rolloutId}`, { weight: 'bolder' }),
+    paragraph(`reject ${model.rolloutId} <reason>`, { weight: 'bolder' }),
+  ];
+  const checkpointTarget = model.next?.target ?? model.target;
+  if (needsNumberMatchingPrerequisites({ feature: model.feature, shape: model.shape, target: checkpointTarget })) {
+    body.push(...numberMatchingPrerequisites(), paragraph('Approve only when both are confirmed.', { weight: 'bolder', color: 'warning' }));
+  }
+  return cardMessage(body, openUrl(STATUS_LINK, model.statusUrl));
+}
+
+export interface ApprovalReminderModel extends RolloutRef {
+  ring: string;
+  deadline: string;
+  now: Date;
+  onTimeout: 'rollback' | 'pause';
+}
+
+export function approvalReminderCard(model: ApprovalReminderModel): CardMessage {
+  const leftMs = Date.parse(model.deadline) - model.now.getTime();
+  const left = Number.isNaN(leftMs) ? 'unknown time' : leftMs <= 0 ? 'no time' : leftMs < 60_000 ? 'less than a minute' : formatSeconds(Math.floor(leftMs / 60_000) * 60);
+  const then = model.onTimeout === 'rollback' ? 'the rollout rolls back' : 'the rollout pauses';
+  return cardMessage(
+    [
+      title(`Reminder: rollout ${model.rolloutId} is waiting for approval`, 'warning'),
+      paragraph(`${left} left to approve or reject ring ${model.ring}; after ${when(model.deadline)} ${then}.`),
+      facts([
+        ['Rollout', model.rolloutId],
+        ['Feature', model.feature],
+        ['Ring', model.ring],
+        ['Time left', left],
+      ]),
+      paragraph(`Mention the rollout webhook and type: approve ${model.rolloutId}  or  reject ${model.rolloutId} <reason>`, { weight: 'bolder' }),
+    ],
+    openUrl(STATUS_LINK, model.statusUrl),
+  );
+}
+
+export interface ApprovalDecidedModel extends RolloutRef {
+  ring: string;
+  approved: boolean;
+  by: string;
+  reason?: string;
+  /** The ring that comes next after an approval, if any. */
+  nextRing?: string;
+}
+
+export function approvalDecidedCard(model: ApprovalDecidedModel): CardMessage {
+  const outcome = model.approved
+    ? model.nextRing
+      ? `The rollout goes on to ring ${model.nextRing}.`
+      : 'The rollout completes.'
+    : 'The rollout rolls back to the snapshot taken before it started.';
+  return cardMessage(
+    [
+      title(`Ring ${model.ring} ${model.approved ? 'approved' : 'refused'} by ${model.by}`, model.approved ? 'good' : 'attention'),
+      paragraph(outcome),
+      facts([
+        ['Rollout', model.rolloutId],
+        ['Feature', model.feature],
+        ['Ring', model.ring],
+        ['Decided by', model.by],
+        ['Reason', model.reason ?? (model.approved ? undefined : 'none given')],
+      ]),
+    ],
+    openUrl(STATUS_LINK, model.statusUrl),
+  );
+}
+
+function healthFacts(health: HealthModel | null): Array<[string, string]> {
+  if (health === null) return [['Health', 'not measured yet']];
+  const verdict = !health.judged
+    ? `not judged: ${health.signIns} sign-ins, fewer than the ${health.minSignIns} needed`
+    : health.failureRate > health.maxFailureRate
+      ? 'over the limit'
+      : 'within the limit';
+  const codes = Object.entries(health.failuresByCode ?? {})
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 5)
+    .map(([code, n]) => `${code}: ${n}`)
+    .join(', ');
+  const rows: Array<[string, string]> = [
+    ['MFA sign-ins', String(health.signIns)],
+    ['MFA failures', `${health.failures} (${percent(health.failureRate)}; limit ${percent(health.maxFailureRate)})`],
+    ['Health verdict', verdict],
+  ];
+  if (codes !== '') rows.push(['Failures by code', codes]);
+  return rows;
+}
