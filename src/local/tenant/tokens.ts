@@ -17,10 +17,16 @@ export interface MsiAnswer {
   body: Record<string, string>;
 }
 
+/**
+ * token -> expiry (epoch ms, real clock: the credential caches tokens by real time). Shared by every emulated tenant in
+ * the process, as a real token is good for every Graph front end: MSAL keeps one token cache per process, so a second
+ * tenant started in the same process is handed the token the first one issued.
+ */
+const issuedTokens = new Map<string, number>();
+
 export class TokenAuthority {
   readonly identityHeader = randomBytes(24).toString('hex');
-  /** token -> expiry (epoch ms, real clock: the credential caches tokens by real time). */
-  private readonly tokens = new Map<string, number>();
+  private readonly tokens = issuedTokens;
 
   /** GET /msi/token (App Service managed identity protocol, api-version 2019-08-01). */
   issue(query: URLSearchParams, identityHeader: string | undefined): MsiAnswer {
