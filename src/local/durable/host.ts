@@ -1,0 +1,463 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionRegistry, RegisteredFunction } from '../functions-host/registry';
+import { type Clock, type TimerHandle, VirtualClock } from './clock';
+import { clientBindingFor, startClientServer, type ClientBinding, type ClientServer } from './client-server';
+import { parseSchedulerId, runEntityBatch, schedulerIdOf } from './entities';
+import { executionStarted, runEpisode } from './episode';
+import { DurableHostError } from './errors';
+import { completedTaskId, EventType, historyEvent, type HistoryEvent } from './history';
+import { ACTIVE_STATUSES, statusOf, type EntityOperation, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
+import { replayPrefixes, type ReplayReport } from './replay-check';
+import type { NewWork } from './shim';
+import { StateStore } from './store';
+
+export interface LocalDurableHostOptions {
+  registry: FunctionRegistry;
+  clock: Clock;
+  /** Persist every instance and entity here, and resume from it on start. */
+  stateDir?: string;
+  taskHubName?: string;
+  logger?: (line: string) => void;
+  /** Page size of the list endpoint (continuation tokens beyond it). */
+  listPageSize?: number;
+}
+
+const ENTITY_BATCH_SIZE = 50;
+
+/**
+ * A local stand-in for the Durable Task extension: runs the app's registered orchestrations, activities and entities
+ * on the real durable-functions replay engine, keeps their histories as the extension writes them, fires durable
+ * timers from a real or virtual clock, persists state when asked, and serves the client endpoints the real
+ * `DurableClient` calls.
+ */
+export class LocalDurableHost {
+  readonly clock: Clock;
+  private readonly registry: FunctionRegistry;
+  private readonly store: StateStore | undefined;
+  private readonly log: (line: string) => void;
+  private readonly instances = new Map<string, InstanceRecord>();
+  private readonly entities = new Map<string, EntityRecord>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly kicked = new Set<string>();
+  private readonly timers = new Map<string, { fireAt: Date; handle: TimerHandle }>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private busy = 0;
+  private running = false;
+  private server: ClientServer | undefined;
+
+  constructor(private readonly options: LocalDurableHostOptions) {
+    this.registry = options.registry;
+    this.clock = options.clock;
+    this.store = options.stateDir ? new StateStore(options.stateDir) : undefined;
+    this.log = options.logger ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.server = await startClientServer(this, this.options.listPageSize ?? 100);
+    this.registry.provideInput('durableClient', () => this.clientBinding());
+    if (this.store) await this.recover(this.store);
+  }
+
+  /** Stops at once, like a host that goes away: running work is abandoned, timers disarmed, state as last saved. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers.values()) t.handle.cancel();
+    this.timers.clear();
+    await this.server?.close();
+    this.server = undefined;
+    await this.store?.flush();
+  }
+
+  clientBinding(): ClientBinding {
+    if (!this.server) throw new Error('The durable host is not started.');
+    return clientBindingFor(this.server.origin, this.options.taskHubName ?? 'LocalTaskHub');
+  }
+
+  // ---- orchestration client operations ----
+
+  startNew(name: string, options: { instanceId?: string; input?: unknown } = {}): string {
+    const fn = this.registry.has(name) ? this.registry.get(name) : undefined;
+    if (fn?.triggerType !== 'orchestrationTrigger') throw new DurableHostError(`No orchestrator function named "${name}" is registered.`, 'bad-request');
+    const instanceId = options.instanceId ?? randomUUID().replace(/-/g, '');
+    if (!instanceId || /[/\\?#]/.test(instanceId)) throw new DurableHostError(`"${instanceId}" is not a valid instance id.`, 'bad-request');
+    const existing = this.instances.get(instanceId);
+    if (existing && ACTIVE_STATUSES.has(existing.runtimeStatus)) {
+      throw new DurableHostError(`An instance with ID '${instanceId}' already exists and is ${existing.runtimeStatus}.`, 'conflict');
+    }
+    if (existing) this.disarmAll(instanceId);
+    const now = this.clock.now();
+    const record: InstanceRecord = {
+      instanceId,
+      name,
+      executionId: randomUUID().replace(/-/g, ''),
+      input: options.input === undefined ? undefined : JSON.stringify(options.input),
+      runtimeStatus: 'Pending',
+      createdTime: now.toISOString(),
+      lastUpdatedTime: now.toISOString(),
+      customStatus: null,
+      output: null,
+      history: [],
+      inbox: [],
+      cancelledTimers: [],
+    };
+    record.inbox.push(executionStarted(record, now));
+    this.instances.set(instanceId, record);
+    this.persist(record);
+    this.kick(instanceId);
+    return instanceId;
+  }
+
+  /** Delivers an external event; buffered until the orchestrator waits for it. Dropped for a finished instance. */
+  raiseEvent(instanceId: string, eventName: string, data: unknown): 'accepted' | 'gone' {
+    const record = this.require(instanceId);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
+    const input = data === undefined ? {} : { Input: JSON.stringify(data) };
+    this.deliver(record, historyEvent(EventType.EventRaised, this.clock.now(), { Name: eventName, ...input }));
+    return 'accepted';
+  }
+
+  terminate(instanceId: string, reason = ''): 'accepted' | 'gone' {
+    const record = this.require(instanceId);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
+    void this.serially(instanceId, async () => {
+      if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return;
+      const now = this.clock.now();
+      record.history.push(
+        historyEvent(EventType.OrchestratorStarted, now),
+        historyEvent(EventType.ExecutionTerminated, now, { Input: JSON.stringify(reason) }),
+        historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(reason) }),
+        historyEvent(EventType.OrchestratorCompleted, now),
+      );
+      record.runtimeStatus = 'Terminated';
+      record.output = reason;
+      record.inbox = [];
+      record.lastUpdatedTime = now.toISOString();
+      this.disarmAll(instanceId);
+      await this.save(record);
+    });
+    return 'accepted';
+  }
+
+  suspend(instanceId: string, reason = ''): 'accepted' | 'gone' {
+    const record = this.require(instanceId);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
+    void this.serially(instanceId, async () => {
+      if (record.runtimeStatus !== 'Running' && record.runtimeStatus !== 'Pending') return;
+      const now = this.clock.now();
+      record.history.push(historyEvent(EventType.ExecutionSuspended, now, { Reason: reason }));
+      record.runtimeStatus = 'Suspended';
+      record.lastUpdatedTime = now.toISOString();
+      await this.save(record);
+    });
+    return 'accepted';
+  }
+
+  resume(instanceId: string, reason = ''): 'accepted' | 'gone' {
+    const record = this.require(instanceId);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
+    void this.serially(instanceId, async () => {
+      if (record.runtimeStatus !== 'Suspended') return;
+      const now = this.clock.now();
+      record.history.push(historyEvent(EventType.ExecutionResumed, now, { Reason: reason }));
+      record.runtimeStatus = record.history.some((e) => e.EventType === EventType.OrchestratorCompleted) ? 'Running' : 'Pending';
+      record.lastUpdatedTime = now.toISOString();
+      await this.save(record);
+      this.kick(instanceId);
+    });
+    return 'accepted';
+  }
+
+  /** Deletes a finished instance and its history; returns how many were deleted. */
+  async purge(instanceId: string): Promise<number> {
+    const record = this.instances.get(instanceId);
+    if (!record) return 0;
+    if (ACTIVE_STATUSES.has(record.runtimeStatus)) throw new DurableHostError(`Instance '${instanceId}' is ${record.runtimeStatus}; terminate it before purging.`, 'conflict');
+    this.instances.delete(instanceId);
+    await this.store?.deleteInstance(instanceId);
+    return 1;
+  }
+
+  getStatus(instanceId: string, options: StatusOptions = {}): InstanceStatus | undefined {
+    const record = this.instances.get(instanceId);
+    return record ? statusOf(record, options) : undefined;
+  }
+
+  /** The raw history, as the extension stores it (for tests and diagnostics). */
+  history(instanceId: string): HistoryEvent[] {
+    return [...this.require(instanceId).history];
+  }
+
+  list(filter: ListFilter = {}, options: StatusOptions = {}): InstanceStatus[] {
+    return [...this.instances.values()]
+      .filter((r) => !filter.runtimeStatus || filter.runtimeStatus.includes(r.runtimeStatus))
+      .filter((r) => !filter.createdTimeFrom || Date.parse(r.createdTime) >= filter.createdTimeFrom.getTime())
+      .filter((r) => !filter.createdTimeTo || Date.parse(r.createdTime) <= filter.createdTimeTo.getTime())
+      .sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId))
+      .map((r) => statusOf(r, options));
+  }
+
+  // ---- entities ----
+
+  signalEntity(name: string, key: string, operation: string, input: unknown): void {
+    this.enqueueEntity(schedulerIdOf(name, key), { operation, input: input === undefined ? undefined : JSON.stringify(input) });
+  }
+
+  readEntityState(name: string, key: string): { exists: boolean; state: unknown } {
+    const record = this.entities.get(schedulerIdOf(name, key));
+    if (!record?.exists) return { exists: false, state: undefined };
+    return { exists: true, state: record.state === undefined ? null : (JSON.parse(record.state) as unknown) };
+  }
+
+  // ---- drivers ----
+
+  /** Resolves when no episode, activity or entity batch is running or queued. */
+  idle(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  nextTimerAt(): Date | null {
+    let earliest: Date | null = null;
+    for (const t of this.timers.values()) if (!earliest || t.fireAt < earliest) earliest = t.fireAt;
+    return earliest;
+  }
+
+  /** Virtual clock only: jumps to the earliest armed durable timer, fires it and waits until the host is idle. */
+  async advanceToNextTimer(): Promise<Date | null> {
+    if (!(this.clock instanceof VirtualClock)) throw new Error('advanceToNextTimer needs a VirtualClock.');
+    await this.idle();
+    const at = this.nextTimerAt();
+    if (!at) return null;
+    this.clock.advanceTo(at);
+    await this.idle();
+    return at;
+  }
+
+  /** Replays every prefix of an instance's history and checks the orchestrator asks for the same work each time. */
+  replayPrefixes(instanceId: string): Promise<ReplayReport> {
+    const record = this.require(instanceId);
+    return replayPrefixes(this.registry.get(record.name), record);
+  }
+
+  // ---- engine ----
+
+  private require(instanceId: string): InstanceRecord {
+    const record = this.instances.get(instanceId);
+    if (!record) throw new DurableHostError(`No instance with ID '${instanceId}' found.`, 'not-found');
+    return record;
+  }
+
+  private deliver(record: InstanceRecord, event: HistoryEvent): void {
+    if (!this.running || this.instances.get(record.instanceId) !== record || !ACTIVE_STATUSES.has(record.runtimeStatus)) return;
+    record.inbox.push(event);
+    this.persist(record);
+    this.kick(record.instanceId);
+  }
+
+  /** Runs episodes for an instance until nothing is left to deliver (nothing at all while it is suspended). */
+  private kick(instanceId: string): void {
+    if (this.kicked.has(instanceId)) return;
+    this.kicked.add(instanceId);
+    void this.serially(instanceId, async () => {
+      this.kicked.delete(instanceId);
+      const record = this.instances.get(instanceId);
+      while (this.running && record && this.instances.get(instanceId) === record && isRunnable(record)) {
+        await this.episode(record);
+      }
+    });
+  }
+
+  private async episode(record: InstanceRecord): Promise<void> {
+    const fn = this.registry.get(record.name);
+    const { work, cancelledTimers } = await runEpisode(fn, record, this.clock.now());
+    if (!this.running) return;
+    for (const id of cancelledTimers) this.disarm(record.instanceId, id);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) this.disarmAll(record.instanceId);
+    await this.save(record);
+    this.log(`${record.name} ${record.instanceId}: ${record.runtimeStatus}, ${work.length} new task(s)`);
+    const active = ACTIVE_STATUSES.has(record.runtimeStatus);
+    for (const w of work) if (active || w.kind === 'entity') this.dispatch(record, w);
+  }
+
+  private dispatch(record: InstanceRecord, work: NewWork): void {
+    switch (work.kind) {
+      case 'activity':
+        return this.runActivity(record, work.id, work.name, work.input);
+      case 'timer':
+        return this.arm(record, work.id, work.fireAt);
+      case 'entity':
+        return this.enqueueEntity(work.target, {
+          operation: work.operation,
+          input: work.input,
+          ...(work.signal ? {} : { caller: { instanceId: record.instanceId, requestId: work.requestId } }),
+        });
+    }
+  }
+
+  private runActivity(record: InstanceRecord, id: number, name: string, input: string | undefined): void {
+    this.track(async () => {
+      let event: HistoryEvent;
+      try {
+        const fn = this.activity(name);
+        const result = await fn.invoke(input === undefined ? undefined : (JSON.parse(input) as unknown));
+        event = historyEvent(EventType.TaskCompleted, this.clock.now(), { TaskScheduledId: id, Result: JSON.stringify(result ?? null) });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        event = historyEvent(EventType.TaskFailed, this.clock.now(), {
+          TaskScheduledId: id,
+          Reason: `Activity function '${name}' failed: ${message}`,
+          Details: JSON.stringify({ Message: message, ...(error instanceof Error ? { ErrorType: error.name } : {}) }),
+        });
+      }
+      this.deliver(record, event);
+    });
+  }
+
+  private activity(name: string): RegisteredFunction {
+    const fn = this.registry.has(name) ? this.registry.get(name) : undefined;
+    if (fn?.triggerType !== 'activityTrigger') throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`);
+    return fn;
+  }
+
+  private arm(record: InstanceRecord, timerId: number, fireAt: Date): void {
+    const key = `${record.instanceId}#${timerId}`;
+    if (this.timers.has(key) || record.cancelledTimers.includes(timerId)) return;
+    const fire = (): void => {
+      if (!this.timers.delete(key)) return;
+      this.deliver(record, historyEvent(EventType.TimerFired, this.clock.now(), { TimerId: timerId, FireAt: fireAt.toISOString() }));
+    };
+    if (fireAt.getTime() <= this.clock.now().getTime()) {
+      // Already due (e.g. after a restart): fire on the next turn, counted as work so idle() waits for it.
+      this.timers.set(key, { fireAt, handle: { cancel: () => undefined } });
+      this.track(async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        fire();
+      });
+      return;
+    }
+    this.timers.set(key, { fireAt, handle: this.clock.setTimer(fireAt, fire) });
+  }
+
+  private disarm(instanceId: string, timerId: number): void {
+    const key = `${instanceId}#${timerId}`;
+    this.timers.get(key)?.handle.cancel();
+    this.timers.delete(key);
+  }
+
+  private disarmAll(instanceId: string): void {
+    for (const key of [...this.timers.keys()]) if (key.startsWith(`${instanceId}#`)) this.disarm(instanceId, Number(key.slice(instanceId.length + 1)));
+  }
+
+  private enqueueEntity(schedulerId: string, operation: EntityOperation): void {
+    let record = this.entities.get(schedulerId);
+    if (!record) {
+      const { name, key } = parseSchedulerId(schedulerId);
+      record = { schedulerId, name, key, exists: false, state: undefined, queue: [], lastUpdatedTime: this.clock.now().toISOString() };
+      this.entities.set(schedulerId, record);
+    }
+    record.queue.push(operation);
+    void this.saveEntity(record).catch((error: unknown) => this.log(`saving entity ${schedulerId}: ${String(error)}`));
+    this.kickEntity(record);
+  }
+
+  private kickEntity(record: EntityRecord): void {
+    const chainKey = `entity:${record.schedulerId}`;
+    if (this.kicked.has(chainKey)) return;
+    this.kicked.add(chainKey);
+    void this.serially(chainKey, async () => {
+      this.kicked.delete(chainKey);
+      while (this.running && record.queue.length > 0) {
+        const batch = record.queue.slice(0, ENTITY_BATCH_SIZE);
+        const outcome = await runEntityBatch(this.entityFunction(record.name), record, batch);
+        if (!this.running) return;
+        record.queue.splice(0, batch.length);
+        record.lastUpdatedTime = this.clock.now().toISOString();
+        await this.saveEntity(record);
+        for (const r of outcome.responses) {
+          const caller = this.instances.get(r.caller.instanceId);
+          if (caller) this.deliver(caller, historyEvent(EventType.EventRaised, this.clock.now(), { Name: r.caller.requestId, Input: JSON.stringify(r.message) }));
+        }
+        for (const s of outcome.signals) this.enqueueEntity(s.target, { operation: s.operation, input: s.input });
+      }
+    });
+  }
+
+  private entityFunction(name: string): RegisteredFunction | undefined {
+    return this.registry.list().find((f) => f.triggerType === 'entityTrigger' && f.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** Serialises work per instance (or entity) and counts it as busy until it settles. */
+  private serially(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(work).catch((error: unknown) => this.log(`${key}: ${error instanceof Error ? error.message : String(error)}`));
+    this.chains.set(key, next);
+    this.track(() => next);
+    return next;
+  }
+
+  private track(work: () => Promise<void>): void {
+    this.busy++;
+    void work()
+      .catch((error: unknown) => this.log(`durable host: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.busy--;
+        if (this.busy === 0) setImmediate(() => this.releaseIdle());
+      });
+  }
+
+  private releaseIdle(): void {
+    if (this.busy !== 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Saves without waiting (the next episode saves again and awaits); a failure is logged, not thrown at a caller. */
+  private persist(record: InstanceRecord): void {
+    void this.save(record).catch((error: unknown) => this.log(`saving ${record.instanceId}: ${String(error)}`));
+  }
+
+  private save(record: InstanceRecord): Promise<void> {
+    return this.store?.saveInstance(record) ?? Promise.resolve();
+  }
+
+  private saveEntity(record: EntityRecord): Promise<void> {
+    return this.store?.saveEntity(record) ?? Promise.resolve();
+  }
+
+  /** Loads persisted state and picks up where the last host left off: re-runs unfinished activities, re-arms timers. */
+  private async recover(store: StateStore): Promise<void> {
+    await store.open();
+    for (const record of await store.loadInstances()) this.instances.set(record.instanceId, record);
+    for (const record of await store.loadEntities()) this.entities.set(record.schedulerId, record);
+    for (const record of this.instances.values()) {
+      if (!ACTIVE_STATUSES.has(record.runtimeStatus)) continue;
+      for (const w of unfinishedWork(record)) this.dispatch(record, w);
+      this.kick(record.instanceId);
+    }
+    for (const record of this.entities.values()) if (record.queue.length > 0) this.kickEntity(record);
+  }
+}
+
+function isRunnable(record: InstanceRecord): boolean {
+  return (record.runtimeStatus === 'Running' || record.runtimeStatus === 'Pending') && record.inbox.length > 0;
+}
+
+/** Activities scheduled but not completed, and timers created but not fired, in the current execution. */
+function unfinishedWork(record: InstanceRecord): NewWork[] {
+  const done = new Set<number>();
+  for (const e of [...record.history, ...record.inbox]) {
+    const id = completedTaskId(e);
+    if (id !== undefined) done.add(id);
+  }
+  const work: NewWork[] = [];
+  for (const e of record.history) {
+    if (done.has(e.EventId)) continue;
+    if (e.EventType === EventType.TaskScheduled) work.push({ kind: 'activity', id: e.EventId, name: e.Name ?? '', input: e.Input });
+    if (e.EventType === EventType.TimerCreated && !record.cancelledTimers.includes(e.EventId)) {
+      work.push({ kind: 'timer', id: e.EventId, fireAt: new Date(e.FireAt ?? e.Timestamp) });
+    }
+  }
+  return work;
+}
