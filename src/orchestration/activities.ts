@@ -1,0 +1,145 @@
+import { detectShape, featureStatus, isNumberMatchingEnforced, planEnable, planRollback, PolicyError, verifyWrite, type PlannedWrite } from '../policy';
+import { ALL_USERS, type AuthenticatorConfig } from '../policy/types';
+import type { RolloutPlan } from '../plan';
+import type { GraphGateway } from '../graph';
+import type {
+  EnableRingInput,
+  HealthCheckInput,
+  HealthFigures,
+  PreflightResult,
+  RingPreflight,
+  RollbackInput,
+  RollbackResult,
+  WriteResult,
+} from './types';
+
+/**
+ * The rollout's activities: every Graph read and write happens here, never in the orchestrator. Each is safe to run
+ * again (the durable engine delivers at least once): a write first reads the tenant and skips a PATCH that is already
+ * in effect.
+ */
+
+/** Below this share of a ring's members with Authenticator push registered, preflight warns. */
+const PUSH_COVERAGE_WARNING = 0.8;
+/** How many members of ring N preflight checks for membership of ring N+1. */
+const NESTING_SAMPLE = 5;
+
+export async function preflight(graph: GraphGateway, input: { rolloutId: string; plan: RolloutPlan }): Promise<PreflightResult> {
+  const { plan } = input;
+  const snapshot = await graph.readConfig();
+  const shape = detectShape(snapshot);
+  const errors: string[] = [];
+  const warnings: string[] = [];
+
+  if (plan.feature === 'numberMatching' && isNumberMatchingEnforced(snapshot)) {
+    return { shape, snapshot, enabledTargetBefore: null, enforcedByMicrosoft: true, rings: [], errors, warnings };
+  }
+  let enabledTargetBefore: string | null = null;
+  try {
+    const status = featureStatus(snapshot, plan.feature);
+    enabledTargetBefore = status.enabledTarget;
+    if (status.enabledTargets.length > 1) {
+      errors.push(`The tenant already has ${status.enabledTargets.length} targets enabled for ${plan.feature} (${status.enabledTargets.join(', ')}); fix that first.`);
+    }
+    for (const ring of plan.rings) {
+      if (status.excludeTarget !== null && ring.target.toLowerCase() === status.excludeTarget.toLowerCase()) {
+        errors.push(`Ring ${ring.name} targets ${ring.target}, which is the exclude target of ${plan.feature}.`);
+      }
+    }
+  } catch (error) {
+    errors.push(error instanceof PolicyError ? error.message : `The policy could not be read: ${String(error)}`);
+  }
+  if (snapshot.state !== 'enabled') {
+    errors.push('The Microsoft Authenticator method is not enabled in this tenant; its feature settings have no effect until it is.');
+  }
+  if (enabledTargetBefore !== null) {
+    warnings.push(`${plan.feature} is already enabled for ${enabledTargetBefore}; the first ring replaces that target.`);
+  }
+
+  const rings: RingPreflight[] = [];
+  for (const ring of plan.rings) {
+    const group = ring.target === ALL_USERS ? { id: ALL_USERS, displayName: 'All users' } : await graph.getGroup(ring.target);
+    if (!group) {
+      errors.push(`Ring ${ring.name}: group ${ring.target} does not exist in the tenant.`);
+      rings.push({ ring: ring.name, target: ring.target, exists: false, displayName: '', members: 0, pushRegistered: 0 });
+      continue;
+    }
+    const members = await graph.memberCount(ring.target);
+    const coverage = await graph.pushRegistrationCoverage(ring.target);
+    rings.push({ ring: ring.name, target: ring.target, exists: true, displayName: group.displayName, members, pushRegistered: coverage.registered });
+    if (members === 0) warnings.push(`Ring ${ring.name} (${group.displayName}) has no members: its soak proves nothing.`);
+    else if (coverage.registered / members < PUSH_COVERAGE_WARNING) {
+      warnings.push(
+        `Ring ${ring.name} (${group.displayName}): only ${coverage.registered} of ${members} members have Microsoft Authenticator push registered; the others will not see the change.`,
+      );
+    }
+  }
+  if (errors.length === 0) warnings.push(...(await nestingWarnings(graph, plan, rings)));
+  return { shape, snapshot, enabledTargetBefore, enforcedByMicrosoft: false, rings, errors, warnings };
+}
+
+/** Ring N+1 should contain ring N: compare member counts and check a sample of ring N's members. */
+async function nestingWarnings(graph: GraphGateway, plan: RolloutPlan, rings: RingPreflight[]): Promise<string[]> {
+  const warnings: string[] = [];
+  for (let i = 1; i < plan.rings.length; i++) {
+    const inner = rings[i - 1];
+    const outer = rings[i];
+    if (!inner || !outer || outer.target === ALL_USERS) continue;
+    if (outer.members < inner.members) {
+      warnings.push(`Ring ${outer.ring} has fewer members (${outer.members}) than ring ${inner.ring} (${inner.members}), so it cannot contain it.`);
+      continue;
+    }
+    const innerMembers = await graph.memberIds(inner.target);
+    if (!innerMembers) continue;
+    const sample = [...innerMembers].sort().filter((_, index, all) => index % Math.max(1, Math.floor(all.length / NESTING_SAMPLE)) === 0).slice(0, NESTING_SAMPLE);
+    const missing: string[] = [];
+    for (const member of sample) if (!(await graph.isMember(outer.target, member))) missing.push(member);
+    if (missing.length > 0) {
+      warnings.push(
+        `Ring ${outer.ring} does not contain ring ${inner.ring}: ${missing.length} of ${sample.length} sampled members (${missing.join(', ')}) are not in it. ` +
+          `Those users would lose the feature when the rollout moves on.`,
+      );
+    }
+  }
+  return warnings;
+}
+
+export async function enableRing(graph: GraphGateway, input: EnableRingInput): Promise<WriteResult> {
+  const current = await graph.readConfig();
+  const planned = planEnable(current, input.feature, input.target);
+  return write(graph, current, planned);
+}
+
+export async function rollback(graph: GraphGateway, input: RollbackInput): Promise<RollbackResult> {
+  const current = await graph.readConfig();
+  const planned = planRollback(input.snapshot, current, input.feature, input.mode);
+  const result = await write(graph, current, planned);
+  return { ...result, verified: true };
+}
+
+/** One PATCH, verified by read-back; no PATCH when the tenant already shows the intended state (a retried activity). */
+async function write(graph: GraphGateway, current: AuthenticatorConfig, planned: PlannedWrite): Promise<WriteResult> {
+  if (verifyWrite(current, planned, current).ok) {
+    return { enabledTarget: planned.expected.enabledTarget, written: false, summary: `${planned.summary} (already in effect)` };
+  }
+  await graph.writeConfig(planned.body, (readBack) => verifyWrite(current, planned, readBack));
+  return { enabledTarget: planned.expected.enabledTarget, written: true, summary: planned.summary };
+}
+
+export async function checkHealth(graph: GraphGateway, input: HealthCheckInput): Promise<HealthFigures> {
+  const totals = await graph.mfaSignIns(input.target, new Date(input.since), new Date(input.until));
+  const failureRate = totals.signIns === 0 ? 0 : totals.failures / totals.signIns;
+  const judged = totals.signIns >= input.minSignIns;
+  return {
+    ring: input.ring,
+    target: input.target,
+    since: input.since,
+    until: input.until,
+    signIns: totals.signIns,
+    failures: totals.failures,
+    failureRate,
+    failuresByCode: totals.failuresByCode,
+    judged,
+    breached: judged && failureRate > input.maxFailureRate,
+  };
+}

@@ -1,0 +1,445 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { durationMs, formatSeconds, type Ring, type RolloutPlan } from '../plan';
+import { ACTIVITIES, EVENTS, FEATURE_LOCK_ENTITY } from './names';
+import { EventInbox } from './inbox';
+import type { RolloutEventName } from '../telemetry/types';
+import { manualRollbackInstructions } from './messages';
+import type {
+  Actor,
+  Announcement,
+  CardKind,
+  ControlEvent,
+  DriftEvent,
+  EnableRingInput,
+  HealthCheckInput,
+  HealthFigures,
+  PreflightResult,
+  RollbackInput,
+  RollbackResult,
+  RolloutInput,
+  RolloutOutput,
+  RolloutStatus,
+  RolloutStatusName,
+  WriteResult,
+} from './types';
+
+/**
+ * The rollout orchestration. Deterministic: time is `currentUtcDateTime`, every Graph, Teams and telemetry call is an
+ * activity, and nothing here reads the environment. Its custom status is the rollout's public status.
+ */
+
+const MAX_HISTORY = 200;
+const PRODUCT: Actor = { name: 'authenticator-rollout', via: 'rollout' };
+
+/** Graph writes and reads: retried with backoff by the durable engine on top of the gateway's own 429/503 handling. */
+export const GRAPH_ACTIVITY_RETRY = retryOptions(5_000, 4);
+/** Rollback tries harder: it is the way back to a known state. */
+export const ROLLBACK_RETRY = retryOptions(10_000, 6);
+
+function retryOptions(firstMs: number, attempts: number): df.RetryOptions {
+  const options = new df.RetryOptions(firstMs, attempts);
+  options.backoffCoefficient = 2;
+  options.maxRetryIntervalInMilliseconds = 5 * 60_000;
+  return options;
+}
+
+type Outcome = { kind: 'continue' } | { kind: 'rollback'; reason: string; actor: Actor; breachAt?: Date };
+const CONTINUE: Outcome = { kind: 'continue' };
+
+type Wakeup = { kind: 'timer' } | { kind: 'event'; name: string; payload: unknown };
+
+export function* rolloutOrchestrator(context: OrchestrationContext): Generator<Task, RolloutOutput, unknown> {
+  const input = context.df.getInput<RolloutInput>();
+  return yield* new RolloutRun(context, input).execute();
+}
+
+class RolloutRun {
+  private readonly plan: RolloutPlan;
+  private readonly inbox: EventInbox;
+  private readonly status: RolloutStatus;
+  private readonly lockId: df.EntityId;
+  private snapshot: PreflightResult['snapshot'] | undefined;
+
+  constructor(
+    private readonly context: OrchestrationContext,
+    private readonly input: RolloutInput,
+  ) {
+    this.plan = input.plan;
+    this.inbox = new EventInbox(context);
+    this.lockId = new df.EntityId(FEATURE_LOCK_ENTITY, input.plan.feature);
+    this.status = {
+      id: input.rolloutId,
+      feature: input.plan.feature,
+      status: 'Pending',
+      currentRing: null,
+      enabledTarget: null,
+      nextCheckpointAt: null,
+      health: null,
+      message: `Waiting for the ${input.plan.feature} lock`,
+      history: [],
+      startedBy: input.startedBy,
+      warnings: [],
+    };
+  }
+
+  private get now(): Date {
+    return this.context.df.currentUtcDateTime;
+  }
+
+  *execute(): Generator<Task, RolloutOutput, unknown> {
+    this.publish();
+    const lock = (yield this.context.df.callEntity(this.lockId, 'acquire', {
+      rolloutId: this.input.rolloutId,
+      replaceStaleHolder: this.input.replaceStaleHolder,
+    })) as { holder: string };
+    if (lock.holder !== this.input.rolloutId) {
+      this.status.activeRolloutId = lock.holder;
+      this.transition('Failed', 'Rollout.Refused', `Refused: rollout ${lock.holder} is already active for ${this.plan.feature}. Nothing was changed.`, {
+        actor: this.input.startedBy,
+      });
+      return this.output();
+    }
+
+    this.transition('Running', 'Rollout.Started', `Started by ${this.input.startedBy.name}; running preflight`, { actor: this.input.startedBy });
+    const outcome = yield* this.walkRings();
+    if (outcome === 'ended') return this.finish();
+    return yield* this.rollback(outcome.reason, outcome.actor, outcome.breachAt);
+  }
+
+  /** Returns 'ended' when the rollout reached a final status by itself, or the reason to roll back. */
+  private *walkRings(): Generator<Task, 'ended' | Extract<Outcome, { kind: 'rollback' }>, unknown> {
+    let preflight: PreflightResult;
+    try {
+      preflight = (yield this.context.df.callActivityWithRetry(ACTIVITIES.preflight, GRAPH_ACTIVITY_RETRY, {
+        rolloutId: this.input.rolloutId,
+        plan: this.plan,
+      })) as PreflightResult;
+    } catch (error) {
+      this.transition('Failed', 'Rollout.Failed', `Preflight could not read the tenant: ${errorMessage(error)}. Nothing was changed.`);
+      yield* this.announce('Rollout.Failed', 'failed', { reason: errorMessage(error) });
+      return 'ended';
+    }
+    this.snapshot = preflight.snapshot;
+    this.status.shape = preflight.shape;
+    this.status.enabledTarget = preflight.enabledTargetBefore;
+    this.status.warnings = preflight.warnings;
+    this.status.rings = preflight.rings;
+
+    if (preflight.enforcedByMicrosoft) {
+      this.transition(
+        'Completed',
+        'Rollout.Completed',
+        'Number matching is already enforced by Microsoft for every Authenticator push notification (since 8 May 2023); there is nothing to roll out and nothing was changed.',
+      );
+      yield* this.announce('Rollout.Completed', 'completed', { reason: 'enforced by Microsoft' });
+      return 'ended';
+    }
+    if (preflight.errors.length > 0) {
+      this.transition('Failed', 'Rollout.Failed', `Preflight found problems; nothing was changed: ${preflight.errors.join(' ')}`);
+      yield* this.announce('Rollout.Failed', 'failed', { reason: preflight.errors.join(' ') });
+      return 'ended';
+    }
+    yield* this.announce('Rollout.Started', 'started', {
+      rings: preflight.rings,
+      measurements: { rings: this.plan.rings.length, warnings: preflight.warnings.length },
+    });
+
+    let soakMinutes = 0;
+    for (const ring of this.plan.rings) {
+      const enabled = yield* this.enableRing(ring);
+      if (enabled.kind === 'rollback') return enabled;
+      const enabledAt = this.now;
+      const soaked = yield* this.soak(ring, enabledAt);
+      if (soaked.kind === 'rollback') return soaked;
+      soakMinutes = (this.now.getTime() - enabledAt.getTime()) / 60_000;
+      if (ring.approval) {
+        const approved = yield* this.checkpoint(ring, soakMinutes);
+        if (approved.kind === 'rollback') return approved;
+      }
+    }
+
+    const last = this.plan.rings[this.plan.rings.length - 1];
+    this.status.nextCheckpointAt = null;
+    this.transition('Completed', 'Rollout.Completed', `Completed: ${this.plan.feature} is enabled for ${last?.target ?? 'all_users'}`);
+    yield* this.announce('Rollout.Completed', 'completed', { ring: last?.name, target: last?.target, measurements: { soakMinutes } });
+    return 'ended';
+  }
+
+  private *enableRing(ring: Ring): Generator<Task, Outcome, unknown> {
+    this.status.currentRing = ring.name;
+    this.status.health = null;
+    this.transition('Running', 'Ring.Enabling', `Enabling ${this.plan.feature} for ring ${ring.name} (${ring.target})`, { ring: ring.name });
+    const request: EnableRingInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, ring: ring.name, target: ring.target };
+    let result: WriteResult;
+    try {
+      result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.enableRing, GRAPH_ACTIVITY_RETRY, request)) as WriteResult;
+    } catch (error) {
+      return { kind: 'rollback', reason: `enabling ring ${ring.name} failed: ${errorMessage(error)}`, actor: PRODUCT };
+    }
+    this.status.enabledTarget = result.enabledTarget;
+    this.transition('Running', 'Ring.Enabled', `Ring ${ring.name} enabled and verified (${sentence(result.summary)}); soaking for ${ring.soak}`, { ring: ring.name });
+    yield* this.announce('Ring.Enabled', 'ringEnabled', { ring: ring.name, target: ring.target });
+    return CONTINUE;
+  }
+
+  /** Soak with periodic health checks; a breach rolls back at once. Pause holds the soak clock. */
+  private *soak(ring: Ring, enabledAt: Date): Generator<Task, Outcome, unknown> {
+    const intervalMs = durationMs(this.plan.health.interval);
+    let soakEnd = enabledAt.getTime() + durationMs(ring.soak);
+    let nextCheck = Math.min(enabledAt.getTime() + intervalMs, soakEnd);
+    for (;;) {
+      this.status.nextCheckpointAt = new Date(nextCheck).toISOString();
+      this.publish();
+      const wake = yield* this.wait(new Date(nextCheck), [EVENTS.abort, EVENTS.pause, EVENTS.drift]);
+      if (wake.kind === 'timer') {
+        const health = yield* this.checkHealth(ring, enabledAt);
+        if (health.kind === 'rollback') return health;
+        if (this.now.getTime() >= soakEnd) return CONTINUE;
+        nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd);
+        continue;
+      }
+      const control = yield* this.handleControl(wake);
+      if (control.kind === 'rollback') return control;
+      if (control.pausedMs > 0) {
+        soakEnd += control.pausedMs;
+        nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd);
+      }
+    }
+  }
+
+  private *checkHealth(ring: Ring, since: Date): Generator<Task, Outcome, unknown> {
+    const request: HealthCheckInput = {
+      rolloutId: this.input.rolloutId,
+      feature: this.plan.feature,
+      ring: ring.name,
+      target: ring.target,
+      since: since.toISOString(),
+      until: this.now.toISOString(),
+      maxFailureRate: this.plan.health.maxFailureRate,
+      minSignIns: this.plan.health.minSignIns,
+    };
+    let figures: HealthFigures;
+    try {
+      figures = (yield this.context.df.callActivityWithRetry(ACTIVITIES.checkHealth, GRAPH_ACTIVITY_RETRY, request)) as HealthFigures;
+    } catch (error) {
+      // The gate fails closed: a rollout that cannot see its health does not go on.
+      return { kind: 'rollback', reason: `the health of ring ${ring.name} could not be checked: ${errorMessage(error)}`, actor: PRODUCT, breachAt: this.now };
+    }
+    this.status.health = figures;
+    this.publish();
+    if (!figures.breached) return CONTINUE;
+    const reason =
+      `health gate breached in ring ${ring.name}: ${figures.failures} of ${figures.signIns} MFA sign-ins failed (${percent(figures.failureRate)}) ` +
+      `since the ring was enabled at ${figures.since}; the plan allows at most ${percent(this.plan.health.maxFailureRate)}`;
+    this.record('Running', 'Health.Breached', reason, { ring: ring.name });
+    yield* this.announce('Health.Breached', undefined, { ring: ring.name, target: ring.target, reason, measurements: { signIns: figures.signIns, failureRate: figures.failureRate } });
+    return { kind: 'rollback', reason, actor: PRODUCT, breachAt: this.now };
+  }
+
+  /** The approval checkpoint after a ring's soak, with the ring still enabled. */
+  private *checkpoint(ring: Ring, soakMinutes: number): Generator<Task, Outcome, unknown> {
+    const timeoutMs = durationMs(this.plan.approvalTimeout);
+    let deadline = this.now.getTime() + timeoutMs;
+    const requestedAt = this.now;
+    this.status.approval = { ring: ring.name, requestedAt: requestedAt.toISOString(), deadline: new Date(deadline).toISOString() };
+    this.status.nextCheckpointAt = this.status.approval.deadline;
+    this.transition('AwaitingApproval', 'Approval.Requested', `Waiting for approval to go past ring ${ring.name} (deadline ${this.status.approval.deadline})`, {
+      ring: ring.name,
+    });
+    yield* this.announce('Approval.Requested', 'approvalNeeded', { ring: ring.name, target: ring.target, measurements: { soakMinutes } });
+
+    for (;;) {
+      const wake = yield* this.wait(new Date(deadline), [EVENTS.approval, EVENTS.rejection, EVENTS.abort, EVENTS.pause, EVENTS.drift, EVENTS.reminderSent]);
+      if (wake.kind === 'timer') {
+        const waited = formatSeconds((this.now.getTime() - requestedAt.getTime()) / 1000);
+        if (this.plan.onApprovalTimeout === 'rollback') {
+          yield* this.announce('Approval.TimedOut', undefined, { ring: ring.name });
+          return { kind: 'rollback', reason: `no approval for ring ${ring.name} within ${this.plan.approvalTimeout} (waited ${waited})`, actor: PRODUCT };
+        }
+        const resumed = yield* this.pause(`No approval for ring ${ring.name} within ${this.plan.approvalTimeout}; paused until someone resumes or aborts`, PRODUCT, 'paused');
+        if (resumed.kind === 'rollback') return resumed;
+        deadline = this.now.getTime() + timeoutMs;
+        this.reopenCheckpoint(ring, deadline);
+        continue;
+      }
+      if (wake.name === EVENTS.reminderSent) {
+        if (this.status.approval) this.status.approval.remindedAt = this.now.toISOString();
+        this.publish();
+        continue;
+      }
+      if (wake.name === EVENTS.approval || wake.name === EVENTS.rejection) {
+        const decision = wake.payload as ControlEvent;
+        if (decision.ring !== undefined && decision.ring !== ring.name) {
+          this.record('AwaitingApproval', 'Approval.Ignored', `Ignored a decision meant for ring ${decision.ring}`, { actor: decision.actor, ring: ring.name });
+          continue;
+        }
+        const waitMinutes = (this.now.getTime() - requestedAt.getTime()) / 60_000;
+        delete this.status.approval;
+        if (wake.name === EVENTS.rejection) {
+          const why = decision.reason ? `: ${decision.reason}` : '';
+          this.record('Running', 'Approval.Decided', `Rejected by ${decision.actor.name}${why}`, { actor: decision.actor, ring: ring.name });
+          yield* this.announce('Approval.Decided', 'approvalDecided', { ring: ring.name, actor: decision.actor, reason: `rejected${why}`, measurements: { waitMinutes } });
+          return { kind: 'rollback', reason: `ring ${ring.name} was rejected by ${decision.actor.name}${why}`, actor: decision.actor };
+        }
+        this.transition('Running', 'Approval.Decided', `Approved by ${decision.actor.name}`, { actor: decision.actor, ring: ring.name });
+        yield* this.announce('Approval.Decided', 'approvalDecided', { ring: ring.name, actor: decision.actor, reason: 'approved', measurements: { waitMinutes } });
+        return CONTINUE;
+      }
+      const control = yield* this.handleControl(wake);
+      if (control.kind === 'rollback') return control;
+      if (control.pausedMs > 0) {
+        deadline += control.pausedMs;
+        this.reopenCheckpoint(ring, deadline);
+      }
+    }
+  }
+
+  private reopenCheckpoint(ring: Ring, deadline: number): void {
+    const approval = this.status.approval ?? { ring: ring.name, requestedAt: this.now.toISOString(), deadline: '' };
+    approval.deadline = new Date(deadline).toISOString();
+    this.status.approval = approval;
+    this.status.nextCheckpointAt = approval.deadline;
+    this.transition('AwaitingApproval', 'Approval.Requested', `Waiting again for approval of ring ${ring.name} (deadline ${approval.deadline})`, { ring: ring.name });
+  }
+
+  /** Abort, Pause and DriftDetected, wherever the rollout is. */
+  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>): Generator<Task, { kind: 'rollback'; reason: string; actor: Actor } | { kind: 'continue'; pausedMs: number }, unknown> {
+    if (wake.name === EVENTS.abort) {
+      const event = wake.payload as ControlEvent;
+      return { kind: 'rollback', reason: `aborted by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, actor: event.actor };
+    }
+    if (wake.name === EVENTS.drift) {
+      const drift = wake.payload as DriftEvent;
+      const message = `Paused: the policy was changed outside the rollout (${drift.changes.join('; ') || 'unknown change'}). Check the change, then resume or abort.`;
+      return yield* this.pause(message, drift.actor, 'drift');
+    }
+    const event = wake.payload as ControlEvent;
+    return yield* this.pause(`Paused by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, event.actor, 'paused');
+  }
+
+  /** Holds everything until Resume (continues) or Abort (rolls back). */
+  private *pause(message: string, actor: Actor, card: CardKind): Generator<Task, { kind: 'rollback'; reason: string; actor: Actor } | { kind: 'continue'; pausedMs: number }, unknown> {
+    const pausedAt = this.now.getTime();
+    const resumeTo: RolloutStatusName = this.status.status === 'AwaitingApproval' ? 'AwaitingApproval' : 'Running';
+    const checkpoint = this.status.nextCheckpointAt;
+    this.status.nextCheckpointAt = null;
+    this.transition('Paused', card === 'drift' ? 'Drift.Detected' : 'Rollout.Paused', message, { actor });
+    yield* this.announce(card === 'drift' ? 'Drift.Detected' : 'Rollout.Paused', card, { actor, reason: message });
+    for (;;) {
+      const wake = yield* this.wait(null, [EVENTS.resume, EVENTS.abort, EVENTS.drift, EVENTS.pause]);
+      if (wake.kind !== 'event') continue;
+      const event = wake.payload as ControlEvent;
+      if (wake.name === EVENTS.abort) {
+        return { kind: 'rollback', reason: `aborted by ${event.actor.name} while paused${event.reason ? `: ${event.reason}` : ''}`, actor: event.actor };
+      }
+      if (wake.name === EVENTS.resume) {
+        const pausedMs = this.now.getTime() - pausedAt;
+        this.status.nextCheckpointAt = checkpoint;
+        this.transition(resumeTo, 'Rollout.Resumed', `Resumed by ${event.actor.name} after ${formatSeconds(pausedMs / 1000)}`, { actor: event.actor });
+        yield* this.announce('Rollout.Resumed', undefined, { actor: event.actor, measurements: { pausedMinutes: pausedMs / 60_000 } });
+        return { kind: 'continue', pausedMs };
+      }
+      if (wake.name === EVENTS.drift) {
+        const drift = wake.payload as DriftEvent;
+        this.record('Paused', 'Drift.Detected', `Further change outside the rollout: ${drift.changes.join('; ')}`, { actor: drift.actor });
+      }
+    }
+  }
+
+  private *rollback(reason: string, actor: Actor, breachAt?: Date): Generator<Task, RolloutOutput, unknown> {
+    this.status.nextCheckpointAt = null;
+    delete this.status.approval;
+    this.transition('Running', 'Rollback.Started', `Rolling back (${this.plan.rollback}): ${reason}`, { actor });
+    yield* this.announce('Rollback.Started', undefined, { actor, reason });
+    if (!this.snapshot) {
+      this.transition('Failed', 'Rollout.Failed', `Could not roll back: no pre-rollout snapshot was recorded. ${reason}`);
+      return this.finish();
+    }
+    const request: RollbackInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, mode: this.plan.rollback, snapshot: this.snapshot, reason };
+    try {
+      const result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.rollback, ROLLBACK_RETRY, request)) as RollbackResult;
+      this.status.enabledTarget = result.enabledTarget;
+      this.transition('RolledBack', 'Rollback.Completed', `Rolled back and verified: ${reason}. Restored ${sentence(result.summary)}.`, { actor });
+      const measurements: Record<string, number> = {};
+      if (breachAt) measurements.breachToVerifiedSeconds = (this.now.getTime() - breachAt.getTime()) / 1000;
+      yield* this.announce('Rollback.Completed', 'rollback', { actor, reason, measurements, rollback: { restored: result.summary, verified: result.verified } });
+    } catch (error) {
+      const message =
+        `Rollback FAILED after ${ROLLBACK_RETRY.maxNumberOfAttempts} attempts (${errorMessage(error)}); the tenant was NOT verified to be restored. ` +
+        `Why the rollback ran: ${reason}. ${manualRollbackInstructions(this.plan.feature, this.plan.rollback, this.snapshot)}`;
+      this.transition('Failed', 'Rollback.Failed', message, { actor });
+      yield* this.announce('Rollback.Failed', 'failed', { actor, reason: message });
+    }
+    return this.finish();
+  }
+
+  /** Waits for the timer (when `fireAt` is set) or the first of the named events; the losing timer is cancelled. */
+  private *wait(fireAt: Date | null, names: readonly string[]): Generator<Task, Wakeup, unknown> {
+    const timer = fireAt ? this.context.df.createTimer(fireAt) : undefined;
+    const waiters = names.map((name) => this.inbox.waiter(name));
+    const winner = (yield this.context.df.Task.any(timer ? [timer, ...waiters] : waiters)) as Task;
+    if (timer && winner === timer) return { kind: 'timer' };
+    if (timer && !timer.isCompleted) timer.cancel();
+    const name = this.inbox.take(winner) ?? 'unknown';
+    return { kind: 'event', name, payload: winner.result };
+  }
+
+  private *announce(
+    event: RolloutEventName,
+    card: CardKind | undefined,
+    details: Pick<Announcement, 'ring' | 'target' | 'actor' | 'reason' | 'measurements' | 'rings' | 'rollback'>,
+  ): Generator<Task, void, unknown> {
+    // A snapshot: the SDK serialises actions when the episode ends, by which time the live status may have moved on.
+    const status = JSON.parse(JSON.stringify(this.status)) as RolloutStatus;
+    const announcement: Announcement = { event, rolloutId: this.input.rolloutId, feature: this.plan.feature, plan: this.plan, status, ...details };
+    if (this.input.statusUrl) announcement.statusUrl = this.input.statusUrl;
+    if (card) announcement.card = card;
+    try {
+      yield this.context.df.callActivity(ACTIVITIES.announce, announcement);
+    } catch {
+      // Announcing is best effort: the activity already retries and logs; a rollout never fails because of it.
+    }
+  }
+
+  private finish(): RolloutOutput {
+    this.context.df.signalEntity(this.lockId, 'release', this.input.rolloutId);
+    this.status.nextCheckpointAt = null;
+    this.publish();
+    return this.output();
+  }
+
+  private output(): RolloutOutput {
+    return this.snapshot ? { status: this.status, snapshot: this.snapshot } : { status: this.status };
+  }
+
+  private transition(status: RolloutStatusName, event: string, message: string, extra: { ring?: string; actor?: Actor } = {}): void {
+    this.status.message = message;
+    this.record(status, event, message, extra);
+  }
+
+  private record(status: RolloutStatusName, event: string, message: string, extra: { ring?: string; actor?: Actor }): void {
+    this.status.status = status;
+    this.status.history.push({ at: this.now.toISOString(), status, event, message, ...extra });
+    if (this.status.history.length > MAX_HISTORY) this.status.history.splice(1, this.status.history.length - MAX_HISTORY);
+    this.publish();
+  }
+
+  private publish(): void {
+    this.context.df.setCustomStatus(this.status);
+  }
+}
+
+/** A summary without its closing full stop, to sit inside a sentence. */
+function sentence(text: string): string {
+  return text.replace(/\.\s*$/, '');
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

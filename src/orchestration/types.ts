@@ -1,0 +1,186 @@
+import type { RolloutPlan } from '../plan';
+import type { AuthenticatorConfig, Feature, PolicyShape } from '../policy/types';
+import type { RolloutEventName } from '../telemetry/types';
+
+export const ROLLOUT_STATUSES = ['Pending', 'Running', 'AwaitingApproval', 'Paused', 'Completed', 'RolledBack', 'Failed'] as const;
+export type RolloutStatusName = (typeof ROLLOUT_STATUSES)[number];
+export const FINAL_STATUSES: ReadonlySet<RolloutStatusName> = new Set(['Completed', 'RolledBack', 'Failed']);
+
+/** Who did something: a person (API caller or Teams approver), or the product itself. */
+export interface Actor {
+  name: string;
+  id?: string;
+  via: 'api' | 'teams' | 'timer' | 'rollout' | 'simulated';
+}
+
+export interface RolloutInput {
+  rolloutId: string;
+  plan: RolloutPlan;
+  startedBy: Actor;
+  /** Set by the start path when the feature lock is held by a rollout that has already ended without releasing it. */
+  replaceStaleHolder?: string;
+  /** Link to the status, for cards (no secrets: the API route, not a durable management URL with a key). */
+  statusUrl?: string;
+}
+
+/** Payload of every control event (Approval, Rejection, Abort, Pause, Resume). */
+export interface ControlEvent {
+  actor: Actor;
+  reason?: string;
+  /** Approval/Rejection: the ring whose checkpoint is meant; a decision for another checkpoint is ignored. */
+  ring?: string;
+}
+
+export interface DriftEvent {
+  actor: Actor;
+  /** What changed, in words, e.g. "displayAppInformation: enabled target changed from A to B". */
+  changes: string[];
+  observedTarget: string | null;
+}
+
+export interface HealthFigures {
+  ring: string;
+  target: string;
+  since: string;
+  until: string;
+  signIns: number;
+  failures: number;
+  failureRate: number;
+  failuresByCode: Record<string, number>;
+  /** true when there were at least minSignIns sign-ins and the failure rate exceeded maxFailureRate. */
+  breached: boolean;
+  /** false when there were too few sign-ins to judge (the gate then neither passes nor fails on this check). */
+  judged: boolean;
+}
+
+export interface HistoryEntry {
+  at: string;
+  status: RolloutStatusName;
+  event: string;
+  message: string;
+  ring?: string;
+  actor?: Actor;
+}
+
+export interface ApprovalState {
+  ring: string;
+  requestedAt: string;
+  deadline: string;
+  remindedAt?: string;
+}
+
+/** The custom status of a rollout: what the API, the cards and `npm start` show. */
+export interface RolloutStatus {
+  id: string;
+  feature: Feature;
+  status: RolloutStatusName;
+  currentRing: string | null;
+  enabledTarget: string | null;
+  nextCheckpointAt: string | null;
+  health: HealthFigures | null;
+  message: string;
+  history: HistoryEntry[];
+  startedBy: Actor;
+  shape?: PolicyShape;
+  warnings: string[];
+  /** What preflight found per ring (group name, members, push registration). */
+  rings?: RingPreflight[];
+  approval?: ApprovalState;
+  /** Set by the lock step: the rollout that already holds the feature when this one was refused. */
+  activeRolloutId?: string;
+}
+
+export interface RingPreflight {
+  ring: string;
+  target: string;
+  exists: boolean;
+  displayName: string;
+  members: number;
+  pushRegistered: number;
+}
+
+export interface PreflightResult {
+  shape: PolicyShape;
+  /** The whole pre-rollout configuration, recorded in the orchestration history before any write. */
+  snapshot: AuthenticatorConfig;
+  enabledTargetBefore: string | null;
+  enforcedByMicrosoft: boolean;
+  rings: RingPreflight[];
+  /** Problems that make the rollout impossible; nothing is written when there is one. */
+  errors: string[];
+  /** Findings worth a human's attention that do not block (e.g. a ring that does not contain the previous one). */
+  warnings: string[];
+}
+
+export interface EnableRingInput {
+  rolloutId: string;
+  feature: Feature;
+  ring: string;
+  target: string;
+}
+
+export interface WriteResult {
+  enabledTarget: string | null;
+  /** false when the tenant already showed the intended state and no PATCH was needed. */
+  written: boolean;
+  summary: string;
+}
+
+export interface HealthCheckInput {
+  rolloutId: string;
+  feature: Feature;
+  ring: string;
+  target: string;
+  since: string;
+  until: string;
+  maxFailureRate: number;
+  minSignIns: number;
+}
+
+export interface RollbackInput {
+  rolloutId: string;
+  feature: Feature;
+  mode: RolloutPlan['rollback'];
+  snapshot: AuthenticatorConfig;
+  reason: string;
+}
+
+export interface RollbackResult extends WriteResult {
+  verified: boolean;
+}
+
+/** What the announce activity emits: one telemetry event and, when `card` is set, one Teams card. */
+export interface Announcement {
+  event: RolloutEventName;
+  rolloutId: string;
+  feature: Feature;
+  plan: RolloutPlan;
+  statusUrl?: string;
+  status: RolloutStatus;
+  /** Preflight figures per ring, for the started card. */
+  rings?: RingPreflight[];
+  rollback?: { restored: string; verified: boolean };
+  ring?: string;
+  target?: string;
+  actor?: Actor;
+  reason?: string;
+  measurements?: Record<string, number>;
+  card?: CardKind;
+}
+
+export type CardKind =
+  | 'started'
+  | 'ringEnabled'
+  | 'approvalNeeded'
+  | 'approvalDecided'
+  | 'rollback'
+  | 'completed'
+  | 'drift'
+  | 'failed'
+  | 'paused';
+
+/** The orchestration's output (also kept after it ends). */
+export interface RolloutOutput {
+  status: RolloutStatus;
+  snapshot?: AuthenticatorConfig;
+}

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../../..');
+const CLI = resolve(__dirname, '../../src/cli/main.js');
+const PILOT = '0b6a2f3e-5c41-4d8e-9a27-61f0c3b8d512';
+
+/** Runs the real CLI in a child process, against the built-in emulated tenant (GRAPH_BASE_URL unset). */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  for (const name of ['GRAPH_BASE_URL', 'GRAPH_API_VERSION', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER']) delete env[name];
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env, timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('authenticator-rollout plan', () => {
+  it.each(['display-app-information', 'display-location-information', 'companion-app'])(
+    'shows ring by ring the enabled target before and after and the exact PATCH for examples/%s.json, then the rollback',
+    async (name) => {
+      const result = await cli(['plan', join('examples', `${name}.json`), '--json']);
+      expect(result.code).toBe(0);
+      const preview = JSON.parse(result.stdout) as { feature: string; shape: string; changes: Array<{ ring: string; target: string; before: string | null; after: string | null; patch: Record<string, unknown> }>; rollback: { patch: Record<string, unknown> } };
+      expect(preview.shape).toBe('featureSettings');
+      expect(preview.changes.map((c) => [c.ring, c.before, c.after])).toEqual([
+        ['pilot', null, PILOT],
+        ['early-adopters', PILOT, '7e93c1d4-2b6f-4a08-b5e9-d43a18c6f720'],
+        ['everyone', '7e93c1d4-2b6f-4a08-b5e9-d43a18c6f720', 'all_users'],
+      ]);
+      for (const change of preview.changes) {
+        expect(change.patch['@odata.type']).toBe('#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration');
+        expect(JSON.stringify(change.patch)).not.toContain('numberMatchingRequiredState');
+        expect(change.patch).not.toHaveProperty('includeTargets');
+      }
+      expect(preview.rollback.patch).toHaveProperty('featureSettings');
+    },
+    30_000,
+  );
+
+  it('says number matching is enforced by Microsoft on a current tenant and plans no write', async () => {
+    const result = await cli(['plan', 'examples/number-matching.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/enforced by Microsoft .* nothing would be written/);
+    expect(result.stdout).not.toContain('PATCH body');
+  }, 30_000);
+
+  it('plans number matching on a legacy tenant as one swap per ring, never two enabled targets', async () => {
+    const result = await cli(['plan', 'examples/number-matching.json', '--json', '--shape', 'legacy']);
+    expect(result.code).toBe(0);
+    const preview = JSON.parse(result.stdout) as { shape: string; changes: Array<{ patch: { includeTargets: Array<Record<string, string>> } }> };
+    expect(preview.shape).toBe('legacy');
+    for (const change of preview.changes) {
+      expect(change.patch.includeTargets.filter((t) => t.numberMatchingRequiredState === 'enabled')).toHaveLength(1);
+    }
+  }, 30_000);
+
+  it('exits 2 with every problem of an invalid plan', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plan-'));
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify({ feature: 'x', rings: [{ name: 'a', target: 'nope', soak: 'P1D' }] }));
+    const result = await cli(['plan', file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('$.feature: must be one of');
+    expect(result.stdout).toContain('$.rings[0].target: must be a group object id (GUID) or "all_users"');
+  }, 30_000);
+
+  it('exits 2 with a usage message for a missing file argument or an unknown option', async () => {
+    expect((await cli(['plan'])).code).toBe(2);
+    const unknown = await cli(['plan', 'examples/number-matching.json', '--colour']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--colour'/);
+  }, 30_000);
+});

@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DurableClient } from 'durable-functions';
+import { featureStatus, type FeatureStatus } from '../../src/policy';
+import type { Feature } from '../../src/policy/types';
+import type { RolloutPlan } from '../../src/plan';
+import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus, type ControlAction } from '../../src/orchestration/control';
+import { resetServices } from '../../src/orchestration/services';
+import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../../src/orchestration/types';
+import { UNPACED_REPORTS } from '../../src/local/connect';
+import { startLocalHost, type LocalHost } from '../../src/local/host';
+import { DEMO, startEmulatedTenant, type EmulatedTenant, type TenantOptions } from '../../src/local/tenant';
+
+/**
+ * A rollout rehearsal for tests: the emulated tenant, the local durable host running the compiled `functions/` on a
+ * virtual clock, and the real DurableClient. Nothing is mocked; time jumps from one durable timer to the next.
+ */
+
+export const START = new Date('2026-11-30T08:00:00Z');
+export const OPERATOR: Actor = { name: 'Dana Operator', id: 'd0d0d0d0-0000-4000-8000-000000000001', via: 'api' };
+export const APPROVER: Actor = { name: 'Avery Approver', id: 'a0a0a0a0-0000-4000-8000-000000000002', via: 'api' };
+
+export interface Harness {
+  tenant: EmulatedTenant;
+  host: LocalHost;
+  client: DurableClient;
+  stateDir: string;
+  start(plan: RolloutPlan, actor?: Actor): Promise<string>;
+  status(id: string): Promise<RolloutStatus>;
+  /** Advances time until `until` holds, the rollout ends, or nothing is left to wait for. Bounded by `maxSteps`. */
+  drive(id: string, options?: DriveOptions): Promise<RolloutStatus>;
+  control(id: string, action: ControlAction, actor?: Actor, reason?: string): ReturnType<typeof controlRollout>;
+  live(feature: Feature): Promise<FeatureStatus>;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface DriveOptions {
+  until?: (status: RolloutStatus) => boolean;
+  /** What the approver does at each checkpoint; 'wait' lets time pass (timeouts). Default approve. */
+  onApproval?: (status: RolloutStatus) => ControlAction | 'wait';
+  maxSteps?: number;
+}
+
+export interface HarnessOptions {
+  /** Where the virtual clock starts (default START). */
+  start?: Date;
+  shape?: TenantOptions['shape'];
+  stateDir?: string;
+  tenant?: EmulatedTenant;
+  tenantOptions?: Omit<TenantOptions, 'now' | 'shape'>;
+}
+
+export const FUNCTIONS_DIR = resolve(__dirname, '../../functions');
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'rollout-test-')));
+  const host = await startLocalHost({ clock: { virtualStart: options.start ?? START }, stateDir, functionsDir: FUNCTIONS_DIR });
+  const tenant =
+    options.tenant ??
+    (await startEmulatedTenant({ shape: options.shape ?? 'featureSettings', now: () => host.clock.now(), reportsThrottle: false, ...options.tenantOptions }));
+  process.env.GRAPH_BASE_URL = tenant.url;
+  process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
+  process.env.IDENTITY_HEADER = tenant.identityHeader;
+  process.env.GRAPH_API_VERSION = (options.shape ?? 'featureSettings') === 'legacy' ? 'beta' : 'v1.0';
+  resetServices(UNPACED_REPORTS);
+  const client = host.client();
+
+  const status = async (id: string): Promise<RolloutStatus> => {
+    const instance = await tryGetStatus(client, id);
+    const s = instance && rolloutStatusOf(instance);
+    if (!s) throw new Error(`rollout ${id} has no status`);
+    return s;
+  };
+
+  return {
+    tenant,
+    host,
+    client,
+    stateDir,
+    async start(plan, actor = OPERATOR) {
+      const started = await startRollout(client, plan, actor, { lockWaitMs: 10_000, pollMs: 10 });
+      if (started.kind !== 'started') throw new Error(`refused: ${started.activeRolloutId} is active`);
+      return started.id;
+    },
+    status,
+    async drive(id, driveOptions = {}) {
+      const maxSteps = driveOptions.maxSteps ?? 500;
+      let current = await status(id);
+      for (let step = 0; step < maxSteps; step++) {
+        await host.idle();
+        current = await status(id);
+        if (driveOptions.until?.(current) || FINAL_STATUSES.has(current.status)) return current;
+        if (current.status === 'AwaitingApproval') {
+          const action = driveOptions.onApproval?.(current) ?? 'approve';
+          if (action !== 'wait') {
+            const result = await controlRollout(client, id, action, APPROVER, action === 'reject' ? 'not ready' : undefined);
+            if (result.kind !== 'accepted') throw new Error(`${action} refused: ${JSON.stringify(result)}`);
+            continue;
+          }
+        }
+        if (!(await host.advanceToNextTimer())) return current;
+      }
+      throw new Error(`rollout ${id} did not settle within ${maxSteps} steps: ${current.status} ${current.message}`);
+    },
+    control: (id, action, actor = APPROVER, reason) => controlRollout(client, id, action, actor, reason),
+    async live(feature) {
+      return featureStatus(tenant.control.config(), feature);
+    },
+    now: () => host.clock.now(),
+    async close() {
+      await host.stop();
+      if (!options.tenant) await tenant.close();
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function plan(overrides: Partial<RolloutPlan> = {}): RolloutPlan {
+  return {
+    feature: 'displayAppInformation',
+    rings: [
+      { name: 'pilot', target: DEMO.groups.pilot, soak: 'P1D', approval: true },
+      { name: 'early', target: DEMO.groups.early, soak: 'P1D', approval: true },
+      { name: 'everyone', target: 'all_users', soak: 'PT6H', approval: false },
+    ],
+    approvalTimeout: 'P2D',
+    onApprovalTimeout: 'rollback',
+    health: { maxFailureRate: 0.05, minSignIns: 10, interval: 'PT3H' },
+    rollback: 'default',
+    ...overrides,
+  };
+}
