@@ -12,7 +12,7 @@ export async function serveCommand(out: (line: string) => void, options: { bundl
     return 2;
   }
   const stateDir = resolve(process.env.ROLLOUT_STATE_DIR ?? '.rollout-state');
-  const [{ startLocalHost }, { connectGraph }, { resetServices }, { startHttpServer }, { startTimerTriggers }] = await Promise.all([
+  const [{ startLocalHost }, { connectGraph }, { resetServices, services }, { startHttpServer }, { startTimerTriggers }] = await Promise.all([
     import('../local/host'),
     import('../local/connect'),
     import('../orchestration/services'),
@@ -40,6 +40,7 @@ export async function serveCommand(out: (line: string) => void, options: { bundl
   timers.stop();
   await server.close();
   await host.stop();
+  await (await services()).telemetry.flush();
   await connection.close();
   return 0;
 }

@@ -5,7 +5,7 @@ import type { RolloutPlan } from '../plan';
 import { featureStatus } from '../policy';
 import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus } from '../orchestration/control';
 import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
-import { resetServices } from '../orchestration/services';
+import { resetServices, services } from '../orchestration/services';
 import { connectGraph, UNPACED_REPORTS } from './connect';
 import { durableClientFor } from './durable-client';
 import { startLocalHost } from './host';
@@ -103,6 +103,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     return await summarise(options, plan, status, connection);
   } finally {
+    // Telemetry leaves in batches; a short-lived process must send what it has before it exits.
+    await (await services()).telemetry.flush();
     await host.stop();
     await connection.close();
     if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });

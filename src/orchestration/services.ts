@@ -57,7 +57,24 @@ async function fromEnvironment(env: NodeJS.ProcessEnv): Promise<RolloutServices>
   });
   const notifier = createNotifier({
     url: appSetting(env, 'TEAMS_NOTIFY_URL'),
+    fetch: trackedFetch(telemetry),
     onFailure: (info) => telemetry.event('Notification.Failed', { reason: JSON.stringify(info) }),
   });
   return { graph, telemetry, notifier };
+}
+
+/** fetch for the notifier that records each Workflows call as a dependency (the telemetry keeps only the host). */
+function trackedFetch(telemetry: Telemetry): typeof fetch {
+  return async (input, init) => {
+    const started = Date.now();
+    const target = input instanceof Request ? input.url : String(input);
+    try {
+      const response = await fetch(input, init);
+      telemetry.dependency({ type: 'Teams Workflows', name: 'POST card', target, durationMs: Date.now() - started, resultCode: response.status, success: response.ok });
+      return response;
+    } catch (error) {
+      telemetry.dependency({ type: 'Teams Workflows', name: 'POST card', target, durationMs: Date.now() - started, resultCode: 0, success: false });
+      throw error;
+    }
+  };
 }
