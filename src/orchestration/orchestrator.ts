@@ -264,8 +264,12 @@ class RolloutRun {
         continue;
       }
       if (wake.name === EVENTS.reminderSent) {
-        if (this.status.approval) this.status.approval.remindedAt = this.now.toISOString();
-        this.publish();
+        // A reminder buffered from an earlier checkpoint says nothing about this one.
+        const reminder = wake.payload as ControlEvent;
+        if (this.status.approval && reminder.ring === ring.name) {
+          this.status.approval.remindedAt = this.now.toISOString();
+          this.publish();
+        }
         continue;
       }
       if (wake.name === EVENTS.approval || wake.name === EVENTS.rejection) {

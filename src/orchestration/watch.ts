@@ -51,7 +51,7 @@ export async function statusTick(deps: WatchDeps): Promise<TickReport> {
       await deps.notify(
         approvalReminderCard({ rolloutId: rollout.id, feature: rollout.feature, ring: rollout.approval.ring, deadline: rollout.approval.deadline, now: deps.now, onTimeout: 'rollback' }),
       );
-      await deps.client.raiseEvent(rollout.id, EVENTS.reminderSent, { actor: TIMER });
+      await deps.client.raiseEvent(rollout.id, EVENTS.reminderSent, { actor: TIMER, ring: rollout.approval.ring });
       deps.telemetry.event('Approval.Reminded', { rolloutId: rollout.id, feature: rollout.feature, ring: rollout.approval.ring });
       report.reminded.push(rollout.id);
     }

@@ -42,6 +42,15 @@ describe('the scheduled status timer against a running rollout', () => {
     expect((await tick()).report.reminded).toEqual([]);
   });
 
+  it('ignores a reminder meant for another checkpoint', async () => {
+    h = await startHarness();
+    const id = await h.start(plan());
+    await h.drive(id, { until: (s) => s.status === 'AwaitingApproval' });
+    await h.client.raiseEvent(id, 'ReminderSent', { actor: { name: 'status timer', via: 'timer' }, ring: 'early' });
+    await h.host.idle();
+    expect((await h.status(id)).approval?.remindedAt).toBeUndefined();
+  });
+
   it('sends a digest of active rollouts when asked, and detects nothing while the tenant matches', async () => {
     h = await startHarness();
     const id = await h.start(plan());
