@@ -159,12 +159,23 @@ function sameActor(a: Actor, b: Actor): boolean {
   return a.id !== undefined && b.id !== undefined && a.id.toLowerCase() === b.id.toLowerCase();
 }
 
-/** Active and recent rollouts, newest first. */
-export async function listRollouts(client: DurableClient, options: { since?: Date } = {}): Promise<RolloutStatus[]> {
-  const instances = await client.getStatusBy({ createdTimeFrom: options.since ?? new Date(0) });
+/** How far back "recent" rollouts go, and how many a listing returns at most. */
+export const RECENT_DAYS = 30;
+export const MAX_LISTED = 100;
+
+/**
+ * Rollouts newest first: the active ones (running in the durable backend) only, or those created in the last 30 days.
+ * Either way the backend filters, so the work does not grow with the task hub's whole history.
+ */
+export async function listRollouts(client: DurableClient, options: { activeOnly?: boolean; now?: Date } = {}): Promise<RolloutStatus[]> {
+  const filter = options.activeOnly
+    ? { runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Suspended] }
+    : { createdTimeFrom: new Date((options.now ?? new Date()).getTime() - RECENT_DAYS * 86_400_000) };
+  const instances = await client.getStatusBy(filter);
   return instances
     .filter((i) => i.name === ROLLOUT_ORCHESTRATOR)
     .sort((a, b) => new Date(b.createdTime).getTime() - new Date(a.createdTime).getTime())
     .map((i) => rolloutStatusOf(i))
-    .filter((s): s is RolloutStatus => s !== undefined);
+    .filter((s): s is RolloutStatus => s !== undefined)
+    .slice(0, MAX_LISTED);
 }

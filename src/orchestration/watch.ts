@@ -35,7 +35,7 @@ export interface TickReport {
 
 export async function statusTick(deps: WatchDeps): Promise<TickReport> {
   const report: TickReport = { active: 0, drifted: [], reminded: [], digestSent: false };
-  const active = (await listRollouts(deps.client)).filter((r) => !FINAL_STATUSES.has(r.status)).slice(0, MAX_ROLLOUTS_PER_TICK);
+  const active = (await listRollouts(deps.client, { activeOnly: true, now: deps.now })).filter((r) => !FINAL_STATUSES.has(r.status)).slice(0, MAX_ROLLOUTS_PER_TICK);
   report.active = active.length;
   if (active.length === 0) return report;
 
