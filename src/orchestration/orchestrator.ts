@@ -443,7 +443,12 @@ function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+/**
+ * The sentence of an activity failure. The SDK's text is "Activity function 'x' failed: <message> \n <details>", where
+ * the details repeat the message as JSON (and in Azure may carry a stack): only the message goes into the status.
+ */
+export function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const firstLine = text.split('\n')[0] ?? '';
+  return firstLine.replace(/^Activity function '[^']*' failed:\s*/, '').trim();
 }

@@ -143,6 +143,9 @@ describe('automatic rollback', () => {
     expect(final.message).toMatch(/Rollback FAILED/);
     expect(final.message).toMatch(/Policy\.ReadWrite\.AuthenticationMethod/);
     expect(final.message).toMatch(/Fix by hand: .*displayAppInformationRequiredState to state "default" with include target "all_users"/);
+    // The administrator's sentence, once: no SDK wrapper, no JSON details, no stack.
+    expect(final.message).not.toMatch(/\n|Activity function|ErrorType|\s+at \S+ \(/);
+    expect(final.message.match(/denied permission/g)).toHaveLength(1);
     expect((await h.live('displayAppInformation')).enabledTarget).toBe(DEMO.groups.pilot);
   });
 
