@@ -199,7 +199,7 @@ class RolloutRun {
         nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd);
         continue;
       }
-      const control = yield* this.handleControl(wake);
+      const control = yield* this.handleControl(wake, ring);
       if (control.kind === 'rollback') return control;
       if (control.pausedMs > 0) {
         soakEnd += control.pausedMs;
@@ -290,7 +290,7 @@ class RolloutRun {
         yield* this.announce('Approval.Decided', 'approvalDecided', { ring: ring.name, actor: decision.actor, reason: 'approved', measurements: { waitMinutes } });
         return CONTINUE;
       }
-      const control = yield* this.handleControl(wake);
+      const control = yield* this.handleControl(wake, ring);
       if (control.kind === 'rollback') return control;
       if (control.pausedMs > 0) {
         deadline += control.pausedMs;
@@ -308,7 +308,7 @@ class RolloutRun {
   }
 
   /** Abort, Pause and DriftDetected, wherever the rollout is. */
-  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>): Generator<Task, { kind: 'rollback'; reason: string; actor: Actor } | { kind: 'continue'; pausedMs: number }, unknown> {
+  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>, ring: Ring): Generator<Task, { kind: 'rollback'; reason: string; actor: Actor } | { kind: 'continue'; pausedMs: number }, unknown> {
     if (wake.name === EVENTS.abort) {
       const event = wake.payload as ControlEvent;
       return { kind: 'rollback', reason: `aborted by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, actor: event.actor };
@@ -316,10 +316,29 @@ class RolloutRun {
     if (wake.name === EVENTS.drift) {
       const drift = wake.payload as DriftEvent;
       const message = `Paused: the policy was changed outside the rollout (${drift.changes.join('; ') || 'unknown change'}). Check the change, then resume or abort.`;
-      return yield* this.pause(message, drift.actor, 'drift');
+      const resumed = yield* this.pause(message, drift.actor, 'drift');
+      if (resumed.kind === 'rollback') return resumed;
+      // Resuming means "carry on with the rollout": the ring must be what the tenant shows again.
+      const reapplied = yield* this.reapply(ring);
+      return reapplied.kind === 'rollback' ? reapplied : resumed;
     }
     const event = wake.payload as ControlEvent;
     return yield* this.pause(`Paused by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, event.actor, 'paused');
+  }
+
+  /** Enables the current ring again after a change outside the rollout (no PATCH when it is still in effect). */
+  private *reapply(ring: Ring): Generator<Task, Outcome, unknown> {
+    const request: EnableRingInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, ring: ring.name, target: ring.target };
+    let result: WriteResult;
+    try {
+      result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.enableRing, GRAPH_ACTIVITY_RETRY, request)) as WriteResult;
+    } catch (error) {
+      return { kind: 'rollback', reason: `re-applying ring ${ring.name} after the change outside the rollout failed: ${errorMessage(error)}`, actor: PRODUCT };
+    }
+    this.status.enabledTarget = result.enabledTarget;
+    const what = result.written ? `re-applied and verified (${sentence(result.summary)})` : 'still in effect; nothing to re-apply';
+    this.record(this.status.status, 'Ring.Reapplied', `Ring ${ring.name} ${what}`, { ring: ring.name });
+    return CONTINUE;
   }
 
   /** Holds everything until Resume (continues) or Abort (rolls back). */

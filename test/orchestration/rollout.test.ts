@@ -183,6 +183,26 @@ describe('control events', () => {
     expect(paused.message).toMatch(/changed outside the rollout \(displayAppInformation is enabled for all_users\)/);
   });
 
+  it('after a drift, resuming re-applies the ring the rollout had enabled, verified, and goes on', async () => {
+    h = await startHarness();
+    const id = await h.start(plan());
+    await h.drive(id, { until: (s) => s.status === 'AwaitingApproval' });
+    const config = h.tenant.control.config() as { featureSettings: Record<string, unknown> };
+    const { numberMatchingRequiredState: _enforced, ...others } = config.featureSettings;
+    h.tenant.control.patchConfigAsAdmin({
+      '@odata.type': '#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration',
+      featureSettings: { ...others, displayAppInformationRequiredState: { state: 'enabled', includeTarget: { targetType: 'group', id: DEMO.groups.finance }, excludeTarget: { targetType: 'group', id: '00000000-0000-0000-0000-000000000000' } } },
+    });
+    await h.client.raiseEvent(id, 'DriftDetected', { actor: { name: 'status timer', via: 'timer' }, changes: ['enabled for Finance'], observedTarget: DEMO.groups.finance });
+    await h.drive(id, { until: (s) => s.status === 'Paused' });
+    expect((await h.live('displayAppInformation')).enabledTarget).toBe(DEMO.groups.finance);
+    expect((await h.control(id, 'resume', OPERATOR)).kind).toBe('accepted');
+    const resumed = await h.drive(id, { until: (s) => s.history.some((e) => e.event === 'Ring.Reapplied') });
+    expect(resumed).toMatchObject({ status: 'AwaitingApproval', currentRing: 'pilot', enabledTarget: DEMO.groups.pilot });
+    expect((await h.live('displayAppInformation')).enabledTarget).toBe(DEMO.groups.pilot);
+    expect((await h.drive(id)).status).toBe('Completed');
+  });
+
   it('refuses actions that do not apply to the current status, saying why', async () => {
     h = await startHarness();
     const id = await h.start(plan());
