@@ -37,6 +37,7 @@ describe('pacing of the identity and access reports', () => {
     expect(seen.filter((r) => r.throttled)).toEqual([]);
     // The sixth report request had to wait for the first to leave the 10 s window.
     expect(elapsed).toBeGreaterThanOrEqual(10_000);
-    expect(elapsed).toBeLessThan(15_000);
-  }, 20_000);
+    // ...and only once: a second window would take it past 20 s (the margin is for a loaded machine).
+    expect(elapsed).toBeLessThan(19_500);
+  }, 40_000);
 });

@@ -108,7 +108,8 @@ describe('retries', () => {
 
     const error = await rejectionOf(gateway.readConfig());
 
-    expect(Date.now() - started).toBeLessThan(1000);
+    // At once: far less than the 30 s Graph asked for (the bound leaves room for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(error).toMatchObject({ name: 'GraphThrottledError', status: 429, attempts: 1, retryAfterSeconds: 30 });
     expect(error.message).toContain('asked to wait 30 s');
   });
