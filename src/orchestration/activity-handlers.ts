@@ -8,8 +8,16 @@ import type { RolloutPlan } from '../plan';
 /** The activity functions as registered: inputs come from the orchestrator, services from the environment. */
 
 export async function preflightActivity(input: unknown): Promise<PreflightResult> {
-  const { graph } = await services();
-  return preflight(graph, input as { rolloutId: string; plan: RolloutPlan });
+  const { graph, telemetry } = await services();
+  const request = input as { rolloutId: string; plan: RolloutPlan };
+  const result = await preflight(graph, request);
+  const outcome = result.enforcedByMicrosoft ? 'enforced by Microsoft' : result.errors.length > 0 ? result.errors.join(' ') : 'ready';
+  telemetry.event(
+    'Preflight.Completed',
+    { rolloutId: request.rolloutId, feature: request.plan.feature, shape: result.shape, reason: outcome, ...(result.enabledTargetBefore ? { target: result.enabledTargetBefore } : {}) },
+    { rings: result.rings.length, errors: result.errors.length, warnings: result.warnings.length },
+  );
+  return result;
 }
 
 export async function enableRingActivity(input: unknown): Promise<WriteResult> {

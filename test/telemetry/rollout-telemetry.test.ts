@@ -66,6 +66,8 @@ describe('telemetry of a whole rollout', () => {
   it('has one custom event per decision, none duplicated by orchestrator replays', () => {
     expect(stdout).toContain('As expected: Completed');
     expect(events('Rollout.Started')).toHaveLength(1);
+    expect(events('Preflight.Completed')).toHaveLength(1);
+    expect(events('Preflight.Completed')[0]?.data.baseData.properties).toMatchObject({ shape: 'featureSettings', reason: 'ready' });
     expect(events('Ring.Enabled')).toHaveLength(3);
     expect(events('Approval.Requested')).toHaveLength(2);
     expect(events('Approval.Decided')).toHaveLength(2);
