@@ -112,7 +112,7 @@ export async function enableRing(graph: GraphGateway, input: EnableRingInput): P
 
 export async function rollback(graph: GraphGateway, input: RollbackInput): Promise<RollbackResult> {
   const current = await graph.readConfig();
-  const planned = planRollback(input.snapshot, current, input.feature, input.mode);
+  const planned = planRollback(input.snapshot, current, input.feature, input.mode, input.rolloutTargets);
   const result = await write(graph, current, planned);
   return { ...result, verified: true };
 }

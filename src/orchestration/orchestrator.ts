@@ -379,7 +379,14 @@ class RolloutRun {
       this.transition('Failed', 'Rollout.Failed', `Could not roll back: no pre-rollout snapshot was recorded. ${reason}`);
       return this.finish();
     }
-    const request: RollbackInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, mode: this.plan.rollback, snapshot: this.snapshot, reason };
+    const request: RollbackInput = {
+      rolloutId: this.input.rolloutId,
+      feature: this.plan.feature,
+      mode: this.plan.rollback,
+      snapshot: this.snapshot,
+      rolloutTargets: this.plan.rings.map((r) => r.target),
+      reason,
+    };
     try {
       const result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.rollback, ROLLBACK_RETRY, request)) as RollbackResult;
       this.status.enabledTarget = result.enabledTarget;

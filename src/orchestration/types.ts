@@ -142,6 +142,8 @@ export interface RollbackInput {
   feature: Feature;
   mode: RolloutPlan['rollback'];
   snapshot: AuthenticatorConfig;
+  /** The plan's ring targets: the only include targets a rollback may remove. */
+  rolloutTargets: string[];
   reason: string;
 }
 

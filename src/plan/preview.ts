@@ -39,5 +39,5 @@ export function previewPlan(plan: RolloutPlan, config: AuthenticatorConfig): Pla
     current = applyPatch(current, planned.body);
     changes.push({ ring: ring.name, target: ring.target, before, after: featureStatus(current, plan.feature).enabledTarget, patch: planned.body });
   }
-  return { feature: plan.feature, shape, changes, rollback: { patch: planRollback(config, current, plan.feature, plan.rollback).body } };
+  return { feature: plan.feature, shape, changes, rollback: { patch: planRollback(config, current, plan.feature, plan.rollback, plan.rings.map((r) => r.target)).body } };
 }

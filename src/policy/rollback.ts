@@ -21,7 +21,13 @@ import {
  * whatever others changed meanwhile in features and properties the rollout does not own is kept; from `snapshot` (read
  * before the rollout) it takes only what the rollout owns.
  */
-export function planRollback(snapshot: AuthenticatorConfig, current: AuthenticatorConfig, feature: Feature, mode: RollbackMode): PlannedWrite {
+export function planRollback(
+  snapshot: AuthenticatorConfig,
+  current: AuthenticatorConfig,
+  feature: Feature,
+  mode: RollbackMode,
+  rolloutTargets?: readonly string[],
+): PlannedWrite {
   if (mode !== 'default' && mode !== 'snapshot') {
     throw new PolicyError('InvalidRollbackMode', `Invalid rollback mode ${JSON.stringify(mode)}: expected "default" or "snapshot".`);
   }
@@ -37,7 +43,7 @@ export function planRollback(snapshot: AuthenticatorConfig, current: Authenticat
   if (feature === 'numberMatching' && isNumberMatchingEnforced(snapshot)) {
     throw new PolicyError('NumberMatchingEnforced', NUMBER_MATCHING_ENFORCED_MESSAGE);
   }
-  const body = shape === 'featureSettings' ? featureSettingsBody(snapshot, current, feature, mode) : legacyBody(snapshot, current, feature, mode);
+  const body = shape === 'featureSettings' ? featureSettingsBody(snapshot, current, feature, mode) : legacyBody(snapshot, current, feature, mode, rolloutTargets);
   const after = featureStatus(applyPatch(current, body), feature);
   const target = shape === 'featureSettings' ? after.includeTarget : after.enabledTarget;
   return {
@@ -65,14 +71,18 @@ function featureSettingsBody(snapshot: AuthenticatorConfig, current: Authenticat
  * Legacy: targets the snapshot lacks were added by the rollout and are removed; the feature's key is then restored
  * (snapshot mode) or set back from enabled to default (default mode). A default rollback leaves no target enabled,
  * even if the snapshot had one: that is what "default" means, and the snapshot mode exists to bring such a target back.
+ * With `rolloutTargets` (the plan's ring targets), a target the snapshot lacks is removed only when it is one of
+ * them: one that someone else added meanwhile is not the rollout's to remove, and stays exactly as it is.
  */
-function legacyBody(snapshot: AuthenticatorConfig, current: AuthenticatorConfig, feature: Feature, mode: RollbackMode): PatchBody {
+function legacyBody(snapshot: AuthenticatorConfig, current: AuthenticatorConfig, feature: Feature, mode: RollbackMode, rolloutTargets?: readonly string[]): PatchBody {
   const key = FEATURE_KEYS[feature];
   const snapshotTargets = new Map(readTargets(snapshot, feature).map((target) => [target.id.toLowerCase(), target]));
+  const owned = rolloutTargets ? new Set(rolloutTargets.map((id) => id.toLowerCase())) : undefined;
   const includeTargets: JsonObject[] = [];
   for (const target of readTargets(current, feature)) {
     const before = snapshotTargets.get(target.id.toLowerCase());
     if (before) includeTargets.push(mode === 'snapshot' ? restored(target, before, key) : defaulted(target, key));
+    else if (owned && !owned.has(target.id.toLowerCase())) includeTargets.push(copy(target.raw));
   }
   return { '@odata.type': AUTHENTICATOR_ODATA_TYPE, includeTargets };
 }

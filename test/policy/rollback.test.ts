@@ -126,3 +126,20 @@ describe('rolling back in the legacy shape', () => {
     expect(applyPatch(rolled, planRollback(seedLegacy, rolled, 'numberMatching', 'snapshot').body)).toEqual(seedLegacy);
   });
 });
+
+describe('rolling back in the legacy shape when someone else added a target meanwhile', () => {
+  const OTHER_ADMINS_GROUP = '6a1f2e3d-4c5b-4a69-8877-665544332211';
+  const rolledOut = rollOut(legacyTenant, 'displayAppInformation', [EARLY, 'all_users']);
+  const theirs = { targetType: 'group', id: OTHER_ADMINS_GROUP, isRegistrationRequired: false, authenticationMode: 'push', displayAppInformationRequiredState: 'default' };
+  const meanwhile = deepFreeze({ ...rolledOut, includeTargets: [...(rolledOut.includeTargets as JsonObject[]), theirs] });
+
+  it.each(['default', 'snapshot'] as const)('%s mode removes only the rollout ring targets it added and keeps their target untouched', (mode) => {
+    const after = applyPatch(meanwhile, planRollback(legacyTenant, meanwhile, 'displayAppInformation', mode, [EARLY, 'all_users']).body);
+    const ids = (after.includeTargets as JsonObject[]).map((t) => t.id);
+    expect(ids).toContain(OTHER_ADMINS_GROUP);
+    expect((after.includeTargets as JsonObject[]).find((t) => t.id === OTHER_ADMINS_GROUP)).toEqual(theirs);
+    const added = (rolledOut.includeTargets as JsonObject[]).map((t) => t.id).filter((id) => !(legacyTenant.includeTargets as JsonObject[]).some((t) => t.id === id));
+    expect(added.length).toBeGreaterThan(0);
+    for (const id of added) expect(ids).not.toContain(id);
+  });
+});
