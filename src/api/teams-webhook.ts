@@ -4,7 +4,7 @@ import { HELP_TEXT, parseCommand, resolveRolloutId, type RolloutCommand } from '
 import { textReply } from '../teams/cards';
 import { ReplayCache } from '../teams/replay-cache';
 import { verifyTeamsSignature } from '../teams/webhook-auth';
-import { controlRollout, listRollouts, type ControlAction } from '../orchestration/control';
+import { controlRollout, listRollouts, statusesFor, type ControlAction } from '../orchestration/control';
 import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
 import { describeHealth } from '../local/timeline';
 import { appSetting } from '../settings';
@@ -60,13 +60,6 @@ const VERB_ACTIONS: Record<Exclude<RolloutCommand['verb'], 'help' | 'status'>, C
   abort: 'abort',
 };
 
-const VERB_STATUSES: Record<ControlAction, string[]> = {
-  approve: ['AwaitingApproval'],
-  reject: ['AwaitingApproval'],
-  pause: ['Running', 'AwaitingApproval'],
-  resume: ['Paused'],
-  abort: ['Pending', 'Running', 'AwaitingApproval', 'Paused'],
-};
 
 export async function handleTeamsWebhook(raw: Buffer, authorization: string | undefined, settings: WebhookSettings, deps: WebhookDeps): Promise<WebhookReply> {
   if (!settings.secret) return refuse(deps, 401, 'the Teams webhook is not configured (TEAMS_OUTGOING_WEBHOOK_SECRET is not set)');
@@ -109,7 +102,7 @@ export async function handleTeamsWebhook(raw: Buffer, authorization: string | un
   }
   const action = VERB_ACTIONS[verb];
   const wanted = command.command.rolloutId;
-  const resolved = resolveRolloutId(wanted, candidates, { verb, statuses: VERB_STATUSES[action] });
+  const resolved = resolveRolloutId(wanted, candidates, { verb, statuses: statusesFor(action) });
   if (!resolved.ok) {
     const unknown = wanted !== undefined && !candidates.some((c) => c.id === wanted);
     return refuse(deps, unknown ? 404 : 409, resolved.message);

@@ -19,7 +19,7 @@ export function newRolloutId(): string {
   return id;
 }
 
-export const ROLLOUT_ID_PATTERN = /^[a-z0-9]{6,12}$/;
+export { ROLLOUT_ID_PATTERN } from './names';
 
 const RUNNING_RUNTIME = new Set(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
 
@@ -149,6 +149,11 @@ export async function controlRollout(
   if ((action === 'approve' || action === 'reject') && status.currentRing) event.ring = status.currentRing;
   await client.raiseEvent(id, ACTION_EVENTS[action], event);
   return { kind: 'accepted', id, event: ACTION_EVENTS[action], status };
+}
+
+/** The rollout statuses an action applies to (the Teams webhook picks the rollout a command means with it). */
+export function statusesFor(action: ControlAction): RolloutStatusName[] {
+  return [...ACTION_APPLIES[action]];
 }
 
 function describeApplies(action: ControlAction): string {

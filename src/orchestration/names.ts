@@ -2,6 +2,9 @@
 
 export const ROLLOUT_ORCHESTRATOR = 'rolloutOrchestrator';
 
+/** A rollout id as people type it in a chat or a URL (ids are issued lower case; case does not matter when typed). */
+export const ROLLOUT_ID_PATTERN = /^[a-z0-9]{6,12}$/i;
+
 export const ACTIVITIES = {
   preflight: 'preflightActivity',
   enableRing: 'enableRingActivity',

@@ -1,8 +1,9 @@
+import { ROLLOUT_ID_PATTERN } from '../orchestration/names';
 import { messageWords } from './plain-text';
 
 /** The commands people type after @mentioning the rollout webhook in a Teams channel. */
 
-export const ROLLOUT_ID_PATTERN = /^[a-z0-9]{6,12}$/i;
+export { ROLLOUT_ID_PATTERN };
 export const MAX_REASON_LENGTH = 500;
 
 export type TargetedVerb = 'approve' | 'reject' | 'status' | 'pause' | 'resume' | 'abort';
