@@ -6,7 +6,7 @@ import { ReplayCache } from '../teams/replay-cache';
 import { verifyTeamsSignature } from '../teams/webhook-auth';
 import { controlRollout, listRollouts, statusesFor, type ControlAction } from '../orchestration/control';
 import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
-import { describeHealth } from '../local/timeline';
+import { describeHealth } from '../orchestration/describe';
 import { appSetting } from '../settings';
 
 /**

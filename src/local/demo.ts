@@ -10,7 +10,8 @@ import { connectGraph, UNPACED_REPORTS } from './connect';
 import { durableClientFor } from './durable-client';
 import { startLocalHost } from './host';
 import { DEMO } from './tenant';
-import { TimelinePrinter, stamp } from './timeline';
+import { stamp } from '../orchestration/describe';
+import { TimelinePrinter } from './timeline';
 
 /**
  * `npm start`: a complete rollout on the local durable host, against the emulated tenant, on a virtual clock that jumps

@@ -1,4 +1,5 @@
-import type { HealthFigures, RolloutStatus } from '../orchestration/types';
+import { describeHealth, stamp } from '../orchestration/describe';
+import type { RolloutStatus } from '../orchestration/types';
 
 /**
  * Turns successive rollout statuses into readable lines: every new history entry once, and each health check with its
@@ -39,21 +40,6 @@ export class TimelinePrinter {
   }
 }
 
-export function describeHealth(h: HealthFigures): string {
-  const rate = `${(h.failureRate * 100).toFixed(1)}%`;
-  const verdict = h.breached ? 'BREACHED' : h.judged ? 'ok' : 'too few sign-ins to judge yet';
-  return `ring ${h.ring}: ${h.signIns} MFA sign-ins since ${stamp(h.since)}, ${h.failures} failed (${rate}) -> ${verdict}`;
-}
-
-/** "Mon 30 Nov 08:15" in UTC: the demo's clock is virtual, so the day matters as much as the hour. */
-export function stamp(iso: string): string {
-  const d = new Date(iso);
-  const day = d.toLocaleDateString('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'UTC' }).replace(/,/g, '');
-  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', hour12: false });
-  return `${day} ${time}`;
-}
-
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
-
