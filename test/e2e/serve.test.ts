@@ -232,6 +232,9 @@ describe('npm run serve, over HTTP only', () => {
   });
 
   it('posted adaptive cards to the Workflows endpoint for each step, with no secret in them', async () => {
+    // The completed card is posted by an activity after the status already says Completed: wait for it (bounded).
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !cards.some((c) => /completed/i.test(JSON.stringify(c)))) await new Promise((r) => setTimeout(r, 100));
     const texts = cards.map((c) => JSON.stringify(c));
     const titles = texts.join('\n');
     expect(titles).toContain(`Rollout ${rolloutId} started`);
