@@ -3,8 +3,8 @@ import * as df from 'durable-functions';
 import { callerFrom, missingRole, ROLES } from '../src/api/principal';
 import { parseJsonBody, problem, readBody } from '../src/api/http';
 import { validatePlan } from '../src/plan';
-import { controlRollout, listRollouts, ROLLOUT_ID_PATTERN, rolloutStatusOf, startRollout, tryGetStatus, type ControlAction } from '../src/orchestration/control';
-import { ROLLOUT_ORCHESTRATOR } from '../src/orchestration/names';
+import { controlRollout, listRollouts, rolloutStatusOf, startRollout, tryGetStatus, type ControlAction } from '../src/orchestration/control';
+import { ROLLOUT_ID_PATTERN, ROLLOUT_ORCHESTRATOR } from '../src/orchestration/names';
 import { rolloutView, statusUrlFor } from '../src/api/views';
 import { guarded } from '../src/api/guard';
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RolloutPlan } from '../plan';
 import { featureStatus } from '../policy';
-import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus } from '../orchestration/control';
+import { startRollout } from '../orchestration/control';
 import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
+import { stamp } from '../orchestration/describe';
 import { resetServices, services } from '../orchestration/services';
 import { connectGraph, UNPACED_REPORTS } from './connect';
-import { durableClientFor } from './durable-client';
+import { driveRollout } from './drive';
 import { startLocalHost } from './host';
 import { DEMO } from './tenant';
-import { stamp } from '../orchestration/describe';
 import { TimelinePrinter } from './timeline';
 
 /**
@@ -81,27 +81,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     out('');
 
-    const client = durableClientFor(host.clientBinding());
+    const client = host.client();
     const started = await startRollout(client, plan, OPERATOR);
     if (started.kind === 'conflict') throw new Error(`rollout ${started.activeRolloutId} is already active for ${plan.feature}`);
     const printer = new TimelinePrinter(out);
-    let status = started.status;
-    const maxSteps = options.maxSteps ?? 2_000;
-    for (let step = 0; step < maxSteps; step++) {
-      await host.idle();
-      const instance = await tryGetStatus(client, started.id);
-      status = (instance && rolloutStatusOf(instance)) ?? status;
-      printer.update(status);
-      if (FINAL_STATUSES.has(status.status)) break;
-      if (status.status === 'AwaitingApproval') {
-        const action = scenario === 'reject' ? 'reject' : 'approve';
-        const reason = scenario === 'reject' ? 'helpdesk saw confused users in the pilot' : undefined;
-        await controlRollout(client, started.id, action, APPROVER, reason);
-        continue;
-      }
-      const fired = await host.advanceToNextTimer();
-      if (!fired) throw new Error(`the rollout is ${status.status} and has nothing left to wait for: ${status.message}`);
-    }
+    const status = await driveRollout(host, client, started.id, {
+      onApproval: () =>
+        scenario === 'reject' ? { action: 'reject', actor: APPROVER, reason: 'helpdesk saw confused users in the pilot' } : { action: 'approve', actor: APPROVER },
+      onStatus: (s) => printer.update(s),
+      ...(options.maxSteps ? { maxSteps: options.maxSteps } : {}),
+    });
+    if (!FINAL_STATUSES.has(status.status)) throw new Error(`the rollout is ${status.status} and has nothing left to wait for: ${status.message}`);
     return await summarise(options, plan, status, connection);
   } finally {
     // Telemetry leaves in batches; a short-lived process must send what it has before it exits.

@@ -19,9 +19,15 @@ export function newRolloutId(): string {
   return id;
 }
 
-export { ROLLOUT_ID_PATTERN } from './names';
-
-const RUNNING_RUNTIME = new Set(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
+/**
+ * Instances the durable backend still runs: the status timer's filter, and how the start path tells a live holder of
+ * the feature lock from one that ended without releasing it. (The rollout never continues-as-new.)
+ */
+const ACTIVE_RUNTIME: df.OrchestrationRuntimeStatus[] = [
+  df.OrchestrationRuntimeStatus.Pending,
+  df.OrchestrationRuntimeStatus.Running,
+  df.OrchestrationRuntimeStatus.Suspended,
+];
 
 export type StartResult = { kind: 'started'; id: string; status: RolloutStatus } | { kind: 'conflict'; activeRolloutId: string };
 
@@ -43,7 +49,7 @@ export async function startRollout(client: DurableClient, plan: RolloutPlan, sta
   const holder = lock.entityExists ? lock.entityState?.holder : null;
   if (holder) {
     const holderStatus = await tryGetStatus(client, holder);
-    if (holderStatus && RUNNING_RUNTIME.has(String(holderStatus.runtimeStatus))) return { kind: 'conflict', activeRolloutId: holder };
+    if (holderStatus && ACTIVE_RUNTIME.includes(holderStatus.runtimeStatus)) return { kind: 'conflict', activeRolloutId: holder };
     replaceStaleHolder = holder;
   }
 
@@ -157,7 +163,7 @@ export function statusesFor(action: ControlAction): RolloutStatusName[] {
 }
 
 function describeApplies(action: ControlAction): string {
-  return `; ${action} applies only when it is ${[...ACTION_APPLIES[action]].join(' or ')}`;
+  return `; ${action} applies only when it is ${statusesFor(action).join(' or ')}`;
 }
 
 function sameActor(a: Actor, b: Actor): boolean {
@@ -174,7 +180,7 @@ export const MAX_LISTED = 100;
  */
 export async function listRollouts(client: DurableClient, options: { activeOnly?: boolean; now?: Date } = {}): Promise<RolloutStatus[]> {
   const filter = options.activeOnly
-    ? { runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Suspended] }
+    ? { runtimeStatus: ACTIVE_RUNTIME }
     : { createdTimeFrom: new Date((options.now ?? new Date()).getTime() - RECENT_DAYS * 86_400_000) };
   const instances = await client.getStatusBy(filter);
   return instances

@@ -44,7 +44,10 @@ function retryOptions(firstMs: number, attempts: number): df.RetryOptions {
   return options;
 }
 
-type Outcome = { kind: 'continue' } | { kind: 'rollback'; reason: string; actor: Actor; breachAt?: Date };
+type RollbackOutcome = { kind: 'rollback'; reason: string; actor: Actor; breachAt?: Date };
+type Outcome = { kind: 'continue' } | RollbackOutcome;
+/** After a control event: roll back, or go on having been paused for `pausedMs` (0 when not paused). */
+type ControlOutcome = RollbackOutcome | { kind: 'continue'; pausedMs: number };
 const CONTINUE: Outcome = { kind: 'continue' };
 
 type Wakeup = { kind: 'timer' } | { kind: 'event'; name: string; payload: unknown };
@@ -108,7 +111,7 @@ class RolloutRun {
   }
 
   /** Returns 'ended' when the rollout reached a final status by itself, or the reason to roll back. */
-  private *walkRings(): Generator<Task, 'ended' | Extract<Outcome, { kind: 'rollback' }>, unknown> {
+  private *walkRings(): Generator<Task, 'ended' | RollbackOutcome, unknown> {
     let preflight: PreflightResult;
     try {
       preflight = (yield this.context.df.callActivityWithRetry(ACTIVITIES.preflight, GRAPH_ACTIVITY_RETRY, {
@@ -170,14 +173,9 @@ class RolloutRun {
     this.status.currentRing = ring.name;
     this.status.health = null;
     this.transition('Running', 'Ring.Enabling', `Enabling ${this.plan.feature} for ring ${ring.name} (${ring.target})`, { ring: ring.name });
-    const request: EnableRingInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, ring: ring.name, target: ring.target };
-    let result: WriteResult;
-    try {
-      result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.enableRing, GRAPH_ACTIVITY_RETRY, request)) as WriteResult;
-    } catch (error) {
-      return { kind: 'rollback', reason: `enabling ring ${ring.name} failed: ${errorMessage(error)}`, actor: PRODUCT };
-    }
-    this.status.enabledTarget = result.enabledTarget;
+    const swapped = yield* this.swap(ring, `enabling ring ${ring.name}`);
+    if (swapped.kind === 'rollback') return swapped;
+    const { result } = swapped;
     this.transition('Running', 'Ring.Enabled', `Ring ${ring.name} enabled and verified (${sentence(result.summary)}); soaking for ${ring.soak}`, { ring: ring.name });
     yield* this.announce('Ring.Enabled', 'ringEnabled', { ring: ring.name, target: ring.target });
     return CONTINUE;
@@ -308,7 +306,7 @@ class RolloutRun {
   }
 
   /** Abort, Pause and DriftDetected, wherever the rollout is. */
-  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>, ring: Ring): Generator<Task, { kind: 'rollback'; reason: string; actor: Actor } | { kind: 'continue'; pausedMs: number }, unknown> {
+  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>, ring: Ring): Generator<Task, ControlOutcome, unknown> {
     if (wake.name === EVENTS.abort) {
       const event = wake.payload as ControlEvent;
       return { kind: 'rollback', reason: `aborted by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, actor: event.actor };
@@ -326,23 +324,33 @@ class RolloutRun {
     return yield* this.pause(`Paused by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, event.actor, 'paused');
   }
 
+  /**
+   * One verified swap of the enabled target to the ring (the activity writes nothing when it is already in effect);
+   * failing after its retries means rolling back, with `doing` saying what failed.
+   */
+  private *swap(ring: Ring, doing: string): Generator<Task, { kind: 'swapped'; result: WriteResult } | RollbackOutcome, unknown> {
+    const request: EnableRingInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, ring: ring.name, target: ring.target };
+    try {
+      const result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.enableRing, GRAPH_ACTIVITY_RETRY, request)) as WriteResult;
+      this.status.enabledTarget = result.enabledTarget;
+      return { kind: 'swapped', result };
+    } catch (error) {
+      return { kind: 'rollback', reason: `${doing} failed: ${errorMessage(error)}`, actor: PRODUCT };
+    }
+  }
+
   /** Enables the current ring again after a change outside the rollout (no PATCH when it is still in effect). */
   private *reapply(ring: Ring): Generator<Task, Outcome, unknown> {
-    const request: EnableRingInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, ring: ring.name, target: ring.target };
-    let result: WriteResult;
-    try {
-      result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.enableRing, GRAPH_ACTIVITY_RETRY, request)) as WriteResult;
-    } catch (error) {
-      return { kind: 'rollback', reason: `re-applying ring ${ring.name} after the change outside the rollout failed: ${errorMessage(error)}`, actor: PRODUCT };
-    }
-    this.status.enabledTarget = result.enabledTarget;
+    const swapped = yield* this.swap(ring, `re-applying ring ${ring.name} after the change outside the rollout`);
+    if (swapped.kind === 'rollback') return swapped;
+    const { result } = swapped;
     const what = result.written ? `re-applied and verified (${sentence(result.summary)})` : 'still in effect; nothing to re-apply';
     this.record(this.status.status, 'Ring.Reapplied', `Ring ${ring.name} ${what}`, { ring: ring.name });
     return CONTINUE;
   }
 
   /** Holds everything until Resume (continues) or Abort (rolls back). */
-  private *pause(message: string, actor: Actor, card: CardKind): Generator<Task, { kind: 'rollback'; reason: string; actor: Actor } | { kind: 'continue'; pausedMs: number }, unknown> {
+  private *pause(message: string, actor: Actor, card: CardKind): Generator<Task, ControlOutcome, unknown> {
     const pausedAt = this.now.getTime();
     const resumeTo: RolloutStatusName = this.status.status === 'AwaitingApproval' ? 'AwaitingApproval' : 'Running';
     const checkpoint = this.status.nextCheckpointAt;

@@ -8,9 +8,9 @@ import { ALL_USERS } from '../../src/policy/types';
 import { validatePlan, type RolloutPlan } from '../../src/plan';
 import { startLocalHost, type LocalHost } from '../../src/local/host';
 import { DEMO, startEmulatedTenant, type EmulatedTenant } from '../../src/local/tenant';
-import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus } from '../../src/orchestration/control';
+import { startRollout } from '../../src/orchestration/control';
+import { driveRollout } from '../../src/local/drive';
 import { ACTIVITIES, ROLLOUT_ORCHESTRATOR } from '../../src/orchestration/names';
-import { FINAL_STATUSES, type RolloutStatus } from '../../src/orchestration/types';
 import { APPROVER, OPERATOR, START } from '../orchestration/harness';
 
 /**
@@ -72,13 +72,6 @@ function twoRingPlan(): RolloutPlan {
   return checked.plan;
 }
 
-async function statusOf(id: string): Promise<RolloutStatus> {
-  const instance = await tryGetStatus(host.client(), id);
-  const status = instance && rolloutStatusOf(instance);
-  if (!status) throw new Error(`rollout ${id} has no status`);
-  return status;
-}
-
 describe('the deployment bundle under the local host', () => {
   it('registers the orchestrator, every activity and the Teams webhook from the one bundled file', () => {
     const names = host.registry.list().map((f) => f.name);
@@ -88,15 +81,7 @@ describe('the deployment bundle under the local host', () => {
   it('drives a rollout through pilot and all_users to Completed, one verified PATCH per ring', async () => {
     const started = await startRollout(host.client(), twoRingPlan(), OPERATOR, { lockWaitMs: 10_000, pollMs: 10 });
     if (started.kind !== 'started') throw new Error(`refused: ${started.activeRolloutId} is active`);
-    let status = started.status;
-    for (let step = 0; step < MAX_STEPS && !FINAL_STATUSES.has(status.status); step++) {
-      await host.idle();
-      status = await statusOf(started.id);
-      if (FINAL_STATUSES.has(status.status)) break;
-      if (status.status === 'AwaitingApproval') {
-        expect((await controlRollout(host.client(), started.id, 'approve', APPROVER, undefined)).kind).toBe('accepted');
-      } else if (!(await host.advanceToNextTimer())) break;
-    }
+    const status = await driveRollout(host, host.client(), started.id, { onApproval: () => ({ action: 'approve', actor: APPROVER }), maxSteps: MAX_STEPS });
 
     expect({ status: status.status, enabledTarget: status.enabledTarget, message: status.message }).toEqual({
       status: 'Completed',

@@ -6,8 +6,9 @@ import { featureStatus, type FeatureStatus } from '../../src/policy';
 import type { Feature } from '../../src/policy/types';
 import type { RolloutPlan } from '../../src/plan';
 import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus, type ControlAction } from '../../src/orchestration/control';
+import { driveRollout } from '../../src/local/drive';
 import { resetServices } from '../../src/orchestration/services';
-import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../../src/orchestration/types';
+import type { Actor, RolloutStatus } from '../../src/orchestration/types';
 import { UNPACED_REPORTS } from '../../src/local/connect';
 import { startLocalHost, type LocalHost } from '../../src/local/host';
 import { DEMO, startEmulatedTenant, type EmulatedTenant, type TenantOptions } from '../../src/local/tenant';
@@ -85,25 +86,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return started.id;
     },
     status,
-    async drive(id, driveOptions = {}) {
-      const maxSteps = driveOptions.maxSteps ?? 500;
-      let current = await status(id);
-      for (let step = 0; step < maxSteps; step++) {
-        await host.idle();
-        current = await status(id);
-        if (driveOptions.until?.(current) || FINAL_STATUSES.has(current.status)) return current;
-        if (current.status === 'AwaitingApproval') {
+    drive: (id, driveOptions = {}) =>
+      driveRollout(host, client, id, {
+        onApproval: (current) => {
           const action = driveOptions.onApproval?.(current) ?? 'approve';
-          if (action !== 'wait') {
-            const result = await controlRollout(client, id, action, APPROVER, action === 'reject' ? 'not ready' : undefined);
-            if (result.kind !== 'accepted') throw new Error(`${action} refused: ${JSON.stringify(result)}`);
-            continue;
-          }
-        }
-        if (!(await host.advanceToNextTimer())) return current;
-      }
-      throw new Error(`rollout ${id} did not settle within ${maxSteps} steps: ${current.status} ${current.message}`);
-    },
+          if (action === 'wait') return 'wait';
+          return action === 'reject' ? { action, actor: APPROVER, reason: 'not ready' } : { action, actor: APPROVER };
+        },
+        ...(driveOptions.until ? { until: driveOptions.until } : {}),
+        maxSteps: driveOptions.maxSteps ?? 500,
+      }),
     control: (id, action, actor = APPROVER, reason) => controlRollout(client, id, action, actor, reason),
     async live(feature) {
       return featureStatus(tenant.control.config(), feature);
