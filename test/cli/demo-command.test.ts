@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { childEnv, CLI } from '../support/cli';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
-const CLI = resolve(__dirname, '../../src/cli/main.js');
 
 /** `npm start` is `node dist/src/cli/main.js demo`: run exactly that, in a child process, on the built-in tenant. */
 async function demo(args: string[]): Promise<{ code: number; stdout: string }> {
-  const env = { ...process.env };
-  for (const name of ['GRAPH_BASE_URL', 'GRAPH_API_VERSION', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'TEAMS_NOTIFY_URL', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) delete env[name];
+  const env = childEnv();
   try {
     const { stdout } = await run(process.execPath, [CLI, 'demo', ...args], { cwd: ROOT, env, timeout: 60_000 });
     return { code: 0, stdout };

@@ -3,16 +3,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { childEnv, CLI } from '../support/cli';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
-const CLI = resolve(__dirname, '../../src/cli/main.js');
 const PILOT = '0b6a2f3e-5c41-4d8e-9a27-61f0c3b8d512';
 
 /** Runs the real CLI in a child process, against the built-in emulated tenant (GRAPH_BASE_URL unset). */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  for (const name of ['GRAPH_BASE_URL', 'GRAPH_API_VERSION', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER']) delete env[name];
+  const env = childEnv();
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env, timeout: 20_000 });
     return { code: 0, stdout, stderr };

@@ -4,8 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEMO } from '../../src/local/tenant';
+import { childEnv, CLI } from '../support/cli';
 
 /**
  * Black-box: `npm run serve` (node dist/src/cli/main.js serve) in a child process, driven over real HTTP only: the API,
@@ -15,7 +16,6 @@ import { DEMO } from '../../src/local/tenant';
 
 jest.setTimeout(120_000);
 
-const CLI = resolve(__dirname, '../../src/cli/main.js');
 const SECRET = randomBytes(32).toString('base64');
 const WORKFLOW_SIG = `sig${randomBytes(12).toString('hex')}`;
 const STARTER = DEMO.users.approvers[0] ?? '';
@@ -119,9 +119,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => workflows.listen(0, '127.0.0.1', () => r()));
   stateDir = await mkdtemp(join(tmpdir(), 'serve-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['GRAPH_BASE_URL', 'GRAPH_API_VERSION', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) delete env[name];
-  Object.assign(env, {
+  const env = childEnv({
     PORT: '0',
     ROLLOUT_STATE_DIR: stateDir,
     ROLLOUT_MIN_SOAK: 'PT1S',

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { childEnv, CLI } from '../support/cli';
 import { startCaptureServer, type CaptureServer, type Envelope } from './support/capture-server';
 
 /**
@@ -15,7 +15,6 @@ import { startCaptureServer, type CaptureServer, type Envelope } from './support
 jest.setTimeout(90_000);
 
 const run = promisify(execFile);
-const CLI = resolve(__dirname, '../../src/cli/main.js');
 const HMAC_SECRET = randomBytes(32).toString('base64');
 const WORKFLOW_SIG = `sig${randomBytes(12).toString('hex')}`;
 
@@ -36,9 +35,7 @@ beforeAll(async () => {
     request.on('end', () => response.writeHead(202).end());
   });
   await new Promise<void>((r) => workflows.listen(0, '127.0.0.1', () => r()));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['GRAPH_BASE_URL', 'GRAPH_API_VERSION', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER']) delete env[name];
-  Object.assign(env, {
+  const env = childEnv({
     APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=${ingestion.url}/`,
     NODE_EXTRA_CA_CERTS: ingestion.caFile,
     APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
