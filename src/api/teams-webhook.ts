@@ -1,6 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { checkActivity, DEFAULT_MAX_SKEW_MS, parseActivity, type TeamsActivity } from '../teams/activity';
-import { HELP_TEXT, parseCommand, resolveRolloutId, type RolloutCommand } from '../teams/commands';
+import { HELP_TEXT, parseCommand, resolveRolloutId } from '../teams/commands';
 import { textReply } from '../teams/cards';
 import { ReplayCache } from '../teams/replay-cache';
 import { verifyTeamsSignature } from '../teams/webhook-auth';
@@ -52,15 +52,6 @@ export interface WebhookDeps {
 /** Activity ids seen by this instance; the timestamp window bounds what another instance could replay. */
 const seen = new ReplayCache();
 
-const VERB_ACTIONS: Record<Exclude<RolloutCommand['verb'], 'help' | 'status'>, ControlAction> = {
-  approve: 'approve',
-  reject: 'reject',
-  pause: 'pause',
-  resume: 'resume',
-  abort: 'abort',
-};
-
-
 export async function handleTeamsWebhook(raw: Buffer, authorization: string | undefined, settings: WebhookSettings, deps: WebhookDeps): Promise<WebhookReply> {
   if (!settings.secret) return refuse(deps, 401, 'the Teams webhook is not configured (TEAMS_OUTGOING_WEBHOOK_SECRET is not set)');
   if (!verifyTeamsSignature(raw, authorization, settings.secret)) return refuse(deps, 401, 'the HMAC signature is missing or does not match');
@@ -100,7 +91,8 @@ export async function handleTeamsWebhook(raw: Buffer, authorization: string | un
   if (!actor.id || !(await isApprover(actor.id, settings, deps))) {
     return refuse(deps, 403, `${actor.name} is not allowed to ${verb} rollouts: only the configured approvers are (ROLLOUT_APPROVER_IDS or members of ROLLOUT_APPROVER_GROUP_ID)`);
   }
-  const action = VERB_ACTIONS[verb];
+  // What is left once help and status are answered is a control action of the same name.
+  const action: ControlAction = verb;
   const wanted = command.command.rolloutId;
   const resolved = resolveRolloutId(wanted, candidates, { verb, statuses: statusesFor(action) });
   if (!resolved.ok) {
