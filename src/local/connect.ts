@@ -21,6 +21,17 @@ export interface ConnectOptions {
   virtualTime?: boolean;
 }
 
+/**
+ * Points the Graph settings at an emulated tenant: its URL, its App Service managed identity endpoint (so the real
+ * DefaultAzureCredential gets its tokens) and the API version to speak (beta for the legacy shape).
+ */
+export function pointEnvironmentAt(tenant: EmulatedTenant, apiVersion: string, env: NodeJS.ProcessEnv = process.env): void {
+  env.GRAPH_BASE_URL = tenant.url;
+  env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
+  env.IDENTITY_HEADER = tenant.identityHeader;
+  env.GRAPH_API_VERSION = apiVersion;
+}
+
 /** Gateway options for a virtual clock: no client-side pacing of the reports endpoints. */
 export const UNPACED_REPORTS = { reportsLimit: { requests: Number.MAX_SAFE_INTEGER, windowMs: 1 } } as const;
 
@@ -41,10 +52,7 @@ export async function connectGraph(env: NodeJS.ProcessEnv = process.env, options
     ...(options.now ? { now: options.now } : {}),
     ...(options.virtualTime ? { reportsThrottle: false as const } : {}),
   });
-  env.GRAPH_BASE_URL = tenant.url;
-  env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-  env.IDENTITY_HEADER = tenant.identityHeader;
-  env.GRAPH_API_VERSION = options.shape === 'legacy' ? 'beta' : (env.GRAPH_API_VERSION ?? 'v1.0');
+  pointEnvironmentAt(tenant, options.shape === 'legacy' ? 'beta' : (env.GRAPH_API_VERSION ?? 'v1.0'), env);
   const graph = createGraphGateway({ ...graphOptionsFromEnv(env), ...(options.virtualTime ? UNPACED_REPORTS : {}) });
   return {
     graph,

@@ -6,6 +6,7 @@ import { buildScript, esbuildArgs } from '../../bench/build-script';
 import { featureStatus } from '../../src/policy';
 import { ALL_USERS } from '../../src/policy/types';
 import { validatePlan, type RolloutPlan } from '../../src/plan';
+import { pointEnvironmentAt } from '../../src/local/connect';
 import { startLocalHost, type LocalHost } from '../../src/local/host';
 import { DEMO, startEmulatedTenant, type EmulatedTenant } from '../../src/local/tenant';
 import { startRollout } from '../../src/orchestration/control';
@@ -41,10 +42,7 @@ beforeAll(async () => {
   host = await startLocalHost({ bundle, clock: { virtualStart: START }, stateDir: join(temp, 'state') });
   tenant = await startEmulatedTenant({ shape: 'featureSettings', now: () => host.clock.now(), reportsThrottle: false });
   // Read once, by the bundle's first activity.
-  process.env.GRAPH_BASE_URL = tenant.url;
-  process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-  process.env.IDENTITY_HEADER = tenant.identityHeader;
-  process.env.GRAPH_API_VERSION = 'v1.0';
+  pointEnvironmentAt(tenant, 'v1.0');
 });
 
 afterAll(async () => {

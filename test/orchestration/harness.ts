@@ -9,7 +9,7 @@ import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus, type Contr
 import { driveRollout } from '../../src/local/drive';
 import { resetServices } from '../../src/orchestration/services';
 import type { Actor, RolloutStatus } from '../../src/orchestration/types';
-import { UNPACED_REPORTS } from '../../src/local/connect';
+import { pointEnvironmentAt, UNPACED_REPORTS } from '../../src/local/connect';
 import { startLocalHost, type LocalHost } from '../../src/local/host';
 import { DEMO, startEmulatedTenant, type EmulatedTenant, type TenantOptions } from '../../src/local/tenant';
 
@@ -61,10 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tenant =
     options.tenant ??
     (await startEmulatedTenant({ shape: options.shape ?? 'featureSettings', now: () => host.clock.now(), reportsThrottle: false, ...options.tenantOptions }));
-  process.env.GRAPH_BASE_URL = tenant.url;
-  process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-  process.env.IDENTITY_HEADER = tenant.identityHeader;
-  process.env.GRAPH_API_VERSION = (options.shape ?? 'featureSettings') === 'legacy' ? 'beta' : 'v1.0';
+  pointEnvironmentAt(tenant, options.shape === 'legacy' ? 'beta' : 'v1.0');
   resetServices(UNPACED_REPORTS);
   const client = host.client();
 
