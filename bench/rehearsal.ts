@@ -2,7 +2,7 @@ import type { RolloutPlan } from '../src/plan';
 import { validatePlan } from '../src/plan';
 import { ALL_USERS } from '../src/policy/types';
 import { DEMO, type EmulatedTenant } from '../src/local/tenant';
-import { startHarness, type Harness } from '../test/orchestration/harness';
+import { startHarness, type Harness } from '../test/rollout/harness';
 
 /**
  * The bench's rollout rehearsal: the test harness (emulated tenant, local host on a virtual clock, real DurableClient)

@@ -2,8 +2,8 @@ import type { LocalHost } from '../src/local/host';
 import { EventType, type HistoryEvent } from '../src/local/durable';
 import { runOrchestrator } from '../src/local/durable/episode';
 import type { InstanceRecord } from '../src/local/durable/instance';
-import type { RolloutOutput } from '../src/orchestration/types';
-import { ROLLOUT_ORCHESTRATOR } from '../src/orchestration/names';
+import type { RolloutOutput } from '../src/rollout/types';
+import { ROLLOUT_ORCHESTRATOR } from '../src/rollout/names';
 import { elapsedMs, median, percentile } from './stats';
 
 /**

@@ -1,7 +1,7 @@
 import { validatePlan, type RolloutPlan } from '../src/plan';
 import { DEMO } from '../src/local/tenant';
-import { FINAL_STATUSES } from '../src/orchestration/types';
-import type { Harness } from '../test/orchestration/harness';
+import { FINAL_STATUSES } from '../src/rollout/types';
+import type { Harness } from '../test/rollout/harness';
 import { elapsedMs, median } from './stats';
 
 /**

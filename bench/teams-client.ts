@@ -2,7 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { handleTeamsWebhook, type WebhookReply, type WebhookSettings } from '../src/api/teams-webhook';
 import type { DurableClient } from 'durable-functions';
 import { DEMO } from '../src/local/tenant';
-import { APPROVER } from '../test/orchestration/harness';
+import { APPROVER } from '../test/rollout/harness';
 import { elapsedMs } from './stats';
 
 /** Calls the Teams webhook handler in process with real, HMAC-signed activities, each with a fresh id. */

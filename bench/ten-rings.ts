@@ -1,7 +1,7 @@
 import type { RolloutPlan } from '../src/plan';
 import type { RequestLogEntry } from '../src/local/tenant';
-import { FINAL_STATUSES, type RolloutStatus } from '../src/orchestration/types';
-import type { Harness } from '../test/orchestration/harness';
+import { FINAL_STATUSES, type RolloutStatus } from '../src/rollout/types';
+import type { Harness } from '../test/rollout/harness';
 import type { TeamsCaller } from './teams-client';
 
 /**

@@ -1,9 +1,14 @@
 import * as df from 'durable-functions';
-import { rolloutOrchestrator } from '../src/orchestration/orchestrator';
-import { featureLockEntity } from '../src/orchestration/lock';
-import { ACTIVITIES, FEATURE_LOCK_ENTITY, ROLLOUT_ORCHESTRATOR } from '../src/orchestration/names';
-import { announceActivity, checkHealthActivity, enableRingActivity, preflightActivity, rollbackActivity } from '../src/orchestration/activity-handlers';
+import { announceActivity } from '../src/rollout/activities/announce';
+import { checkHealthActivity } from '../src/rollout/activities/health';
+import { preflightActivity } from '../src/rollout/activities/preflight';
+import { rollbackActivity } from '../src/rollout/activities/rollback';
+import { enableRingActivity } from '../src/rollout/activities/swap';
+import { ACTIVITIES, FEATURE_LOCK_ENTITY, ROLLOUT_ORCHESTRATOR } from '../src/rollout/names';
+import { featureLockEntity } from '../src/rollout/workflow/lock';
+import { rolloutOrchestrator } from '../src/rollout/workflow/orchestrator';
 
+/** The rollout orchestration with its feature lock and activities, registered together as the durable samples do. */
 df.app.orchestration(ROLLOUT_ORCHESTRATOR, rolloutOrchestrator);
 df.app.entity(FEATURE_LOCK_ENTITY, featureLockEntity);
 df.app.activity(ACTIVITIES.preflight, { handler: preflightActivity });

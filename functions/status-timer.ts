@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { services } from '../src/orchestration/services';
-import { statusTick } from '../src/orchestration/watch';
+import { services } from '../src/rollout/services';
+import { statusTick } from '../src/rollout/desk/watch';
 
 /** NCRONTAB, six fields (seconds first). Read once at start-up like every app setting. */
 export const STATUS_SCHEDULE = process.env.ROLLOUT_STATUS_SCHEDULE?.trim() || '0 */15 * * * *';

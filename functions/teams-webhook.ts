@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 import { readBody } from '../src/api/http';
 import { guarded } from '../src/api/guard';
 import { handleTeamsWebhook, webhookSettingsFromEnv } from '../src/api/teams-webhook';
-import { services } from '../src/orchestration/services';
+import { services } from '../src/rollout/services';
 
 /** Teams outgoing webhook. Anonymous at the Functions level: the HMAC signature over the raw body is the gate. */
 export async function teamsWebhookHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {

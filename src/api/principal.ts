@@ -1,4 +1,4 @@
-import type { Actor } from '../orchestration/types';
+import type { Actor } from '../rollout/types';
 
 /**
  * App Service Authentication ("Easy Auth") puts the signed-in caller in `x-ms-client-principal` (base64 JSON). When the

@@ -4,9 +4,11 @@ import { HELP_TEXT, parseCommand, resolveRolloutId } from '../teams/commands';
 import { textReply } from '../teams/cards';
 import { ReplayCache } from '../teams/replay-cache';
 import { verifyTeamsSignature } from '../teams/webhook-auth';
-import { controlRollout, listRollouts, statusesFor, type ControlAction } from '../orchestration/control';
-import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
-import { describeHealth } from '../orchestration/describe';
+import { controlRollout, selfApprovalAllowed, statusesFor, type ControlAction } from '../rollout/desk/control';
+import { describeHealth } from '../rollout/desk/describe';
+import { listRollouts } from '../rollout/desk/list';
+import { ROLLOUT_ID_PATTERN } from '../rollout/names';
+import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../rollout/types';
 import { appSetting } from '../settings';
 
 /**
@@ -37,7 +39,7 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
     tenantId: appSetting(env, 'TEAMS_TENANT_ID'),
     approverIds: new Set(ids),
     approverGroupId: appSetting(env, 'ROLLOUT_APPROVER_GROUP_ID'),
-    allowSelfApproval: env.ROLLOUT_ALLOW_SELF_APPROVAL === 'true',
+    allowSelfApproval: selfApprovalAllowed(env),
   };
 }
 
@@ -73,7 +75,7 @@ export async function handleTeamsWebhook(raw: Buffer, authorization: string | un
   if (!check.ok) return refuse(deps, check.status, check.reason);
 
   const rollouts = await listRollouts(deps.client);
-  const command = parseCommand(activity.text ?? '', { knownIds: rollouts.map((r) => r.id) });
+  const command = parseCommand(activity.text ?? '', { idPattern: ROLLOUT_ID_PATTERN, knownIds: rollouts.map((r) => r.id) });
   if (!command.ok) return reply(200, command.message);
   const { verb } = command.command;
   if (verb === 'help') return reply(200, HELP_TEXT);

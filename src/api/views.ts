@@ -1,4 +1,4 @@
-import type { RolloutStatus } from '../orchestration/types';
+import type { RolloutStatus } from '../rollout/types';
 
 /** The API's view of a rollout: the documented fields first, then the details cards and people need. */
 export function rolloutView(status: RolloutStatus): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { validatePlan, type PlanProblem } from '../plan';
 import { previewPlan, type PlanPreview } from '../plan/preview';
-import { connectGraph } from '../local/connect';
+import { createGraphGateway, graphOptionsFromEnv, type GraphGateway } from '../graph';
 
 export interface CommandResult {
   exitCode: number;
@@ -18,9 +18,7 @@ export async function planCommand(file: string, options: { json: boolean; shape?
     }
     return { exitCode: 2 };
   }
-  // The companion app setting is only served by the beta API.
-  if (parsed.plan.feature === 'companionApp' && !process.env.GRAPH_API_VERSION) process.env.GRAPH_API_VERSION = 'beta';
-  const connection = await connectGraph(process.env, options.shape ? { shape: options.shape } : {});
+  const connection = await graphFor(parsed.plan.feature === 'companionApp', options.shape);
   try {
     const config = await connection.graph.readConfig();
     const preview = previewPlan(parsed.plan, config);
@@ -65,4 +63,18 @@ function printPreview(preview: PlanPreview, where: string, out: (line: string) =
   out('');
   out('Rollback (any failure) PATCH body:');
   for (const line of JSON.stringify(preview.rollback.patch, null, 2).split('\n')) out(`  ${line}`);
+}
+
+/**
+ * The tenant GRAPH_BASE_URL names, or, when it is unset, the built-in emulated tenant (the only time this command
+ * touches the local host's code). The companion app setting is only served by the beta API.
+ */
+async function graphFor(companionApp: boolean, shape: 'featureSettings' | 'legacy' | undefined): Promise<{ graph: GraphGateway; where: string; close(): Promise<void> }> {
+  const env = companionApp && !process.env.GRAPH_API_VERSION ? { ...process.env, GRAPH_API_VERSION: 'beta' } : process.env;
+  if (env.GRAPH_BASE_URL) {
+    const graph = createGraphGateway(graphOptionsFromEnv(env));
+    return { graph, where: `${env.GRAPH_BASE_URL} (${graph.apiVersion})`, close: async () => undefined };
+  }
+  const { connectGraph } = await import('../local/connect');
+  return connectGraph(env, shape ? { shape } : {});
 }

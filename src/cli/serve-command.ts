@@ -12,15 +12,15 @@ export async function serveCommand(out: (line: string) => void, options: { bundl
     return 2;
   }
   const stateDir = resolve(process.env.ROLLOUT_STATE_DIR ?? '.rollout-state');
-  const [{ startLocalHost }, { connectGraph }, { resetServices, services }, { startHttpServer }, { startTimerTriggers }] = await Promise.all([
+  const [{ startLocalHost }, { connectGraph }, { configureServices, services }, { startHttpServer }, { startTimerTriggers }] = await Promise.all([
     import('../local/host'),
     import('../local/connect'),
-    import('../orchestration/services'),
+    import('../rollout/services'),
     import('../local/http-server'),
     import('../local/timer-triggers'),
   ]);
   const connection = await connectGraph(process.env);
-  resetServices();
+  configureServices({ env: process.env, graph: connection.graphOptions });
   const host = await startLocalHost({ clock: 'real', stateDir, ...(options.bundle ? { bundle: options.bundle } : {}), logger: (line) => out(`durable: ${line}`) });
   const server = await startHttpServer(host.registry, { port, log: out });
   const timers = startTimerTriggers(host.registry, host.clock, out);

@@ -1,8 +1,11 @@
-import type { GraphGateway } from '../graph';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { ApiVersion, GraphGateway, GraphGatewayOptions } from '../graph';
 import type { EmulatedTenant } from './tenant';
 
 export interface GraphConnection {
   graph: GraphGateway;
+  /** What the rollout services need on top of the app settings to reach the same Graph (empty for a real Graph). */
+  graphOptions: Partial<GraphGatewayOptions>;
   /** The in-process emulated tenant, when GRAPH_BASE_URL was not set. */
   tenant?: EmulatedTenant;
   /** Where Graph is, for humans (no secrets). */
@@ -21,43 +24,62 @@ export interface ConnectOptions {
   virtualTime?: boolean;
 }
 
-/**
- * Points the Graph settings at an emulated tenant: its URL, its App Service managed identity endpoint (so the real
- * DefaultAzureCredential gets its tokens) and the API version to speak (beta for the legacy shape).
- */
-export function pointEnvironmentAt(tenant: EmulatedTenant, apiVersion: string, env: NodeJS.ProcessEnv = process.env): void {
-  env.GRAPH_BASE_URL = tenant.url;
-  env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-  env.IDENTITY_HEADER = tenant.identityHeader;
-  env.GRAPH_API_VERSION = apiVersion;
-}
-
 /** Gateway options for a virtual clock: no client-side pacing of the reports endpoints. */
 export const UNPACED_REPORTS = { reportsLimit: { requests: Number.MAX_SAFE_INTEGER, windowMs: 1 } } as const;
 
 /**
  * Graph as configured by the environment, or, when GRAPH_BASE_URL is unset, the built-in emulated tenant started in
- * this process. In that case the environment is pointed at it (GRAPH_BASE_URL, the App Service managed identity
- * endpoint and, for the legacy shape, GRAPH_API_VERSION=beta) so that every later Graph user in the process, the
- * activities included, reaches the same tenant through the real credential flow.
+ * this process. The environment is only read, never rewritten: the caller hands `graphOptions` to configureServices.
  */
 export async function connectGraph(env: NodeJS.ProcessEnv = process.env, options: ConnectOptions = {}): Promise<GraphConnection> {
   const { createGraphGateway, graphOptionsFromEnv } = await import('../graph');
   if (env.GRAPH_BASE_URL) {
-    return { graph: createGraphGateway(graphOptionsFromEnv(env)), where: `${env.GRAPH_BASE_URL} (${env.GRAPH_API_VERSION ?? 'v1.0'})`, close: async () => undefined };
+    return { graph: createGraphGateway(graphOptionsFromEnv(env)), graphOptions: {}, where: `${env.GRAPH_BASE_URL} (${env.GRAPH_API_VERSION ?? 'v1.0'})`, close: async () => undefined };
   }
   const { startEmulatedTenant } = await import('./tenant');
+  const shape = options.shape ?? 'featureSettings';
   const tenant = await startEmulatedTenant({
-    shape: options.shape ?? 'featureSettings',
+    shape,
     ...(options.now ? { now: options.now } : {}),
     ...(options.virtualTime ? { reportsThrottle: false as const } : {}),
   });
-  pointEnvironmentAt(tenant, options.shape === 'legacy' ? 'beta' : (env.GRAPH_API_VERSION ?? 'v1.0'), env);
-  const graph = createGraphGateway({ ...graphOptionsFromEnv(env), ...(options.virtualTime ? UNPACED_REPORTS : {}) });
+  const graphOptions: Partial<GraphGatewayOptions> = {
+    ...emulatedGraphOptions(tenant, shape === 'legacy' ? 'beta' : graphOptionsFromEnv(env).apiVersion),
+    ...(options.virtualTime ? UNPACED_REPORTS : {}),
+  };
   return {
-    graph,
+    graph: createGraphGateway({ ...graphOptionsFromEnv(env), ...graphOptions }),
+    graphOptions,
     tenant,
-    where: `the built-in emulated tenant at ${tenant.url} (${options.shape ?? 'featureSettings'} shape)`,
+    where: `the built-in emulated tenant at ${tenant.url} (${shape} shape)`,
     close: () => tenant.close(),
+  };
+}
+
+/** The gateway options that reach an emulated tenant: its URL, the API version to speak and its managed identity. */
+export function emulatedGraphOptions(tenant: EmulatedTenant, apiVersion: ApiVersion): Partial<GraphGatewayOptions> {
+  return { baseUrl: tenant.url, credential: emulatedTenantCredential(tenant), apiVersion };
+}
+
+/**
+ * Tokens from the emulated tenant's App Service managed identity endpoint (the protocol DefaultAzureCredential speaks
+ * in Azure, whose own flow the gateway's tests run), without pointing the process environment at it.
+ */
+export function emulatedTenantCredential(tenant: EmulatedTenant): TokenCredential {
+  let cached: AccessToken | undefined;
+  return {
+    async getToken(): Promise<AccessToken> {
+      if (cached && cached.expiresOnTimestamp - 60_000 > Date.now()) return cached;
+      const url = new URL(tenant.identityEndpoint);
+      url.searchParams.set('api-version', '2019-08-01');
+      url.searchParams.set('resource', 'https://graph.microsoft.com');
+      const response = await fetch(url, { headers: { 'X-IDENTITY-HEADER': tenant.identityHeader } });
+      const body = (await response.json()) as { access_token?: unknown; expires_on?: unknown; error_description?: string };
+      if (!response.ok || typeof body.access_token !== 'string') {
+        throw new Error(`the emulated tenant's managed identity refused a token (${response.status}): ${body.error_description ?? ''}`);
+      }
+      cached = { token: body.access_token, expiresOnTimestamp: Number(body.expires_on) * 1000 };
+      return cached;
+    },
   };
 }

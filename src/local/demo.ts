@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RolloutPlan } from '../plan';
 import { featureStatus } from '../policy';
-import { startRollout } from '../orchestration/control';
-import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
-import { stamp } from '../orchestration/describe';
-import { resetServices, services } from '../orchestration/services';
-import { connectGraph, UNPACED_REPORTS } from './connect';
+import { startRollout } from '../rollout/desk/start';
+import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../rollout/types';
+import { stamp } from '../rollout/desk/describe';
+import { configureServices, services } from '../rollout/services';
+import { connectGraph } from './connect';
 import { driveRollout } from './drive';
 import { startLocalHost } from './host';
 import { DEMO } from './tenant';
@@ -68,7 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const host = await startLocalHost({ clock: { virtualStart: DEMO_START }, stateDir });
   const clock = host.clock;
   const connection = await connectGraph(process.env, { ...(options.shape ? { shape: options.shape } : {}), now: () => clock.now(), virtualTime: true });
-  resetServices(UNPACED_REPORTS);
+  configureServices({ env: process.env, graph: connection.graphOptions });
   const tenant = connection.tenant;
   try {
     out(`authenticator-rollout demo: scenario "${scenario}", feature ${plan.feature}, ${connection.where}`);

@@ -1,6 +1,7 @@
 import type { DurableClient } from 'durable-functions';
-import { controlRollout, rolloutStatusOf, tryGetStatus, type ControlAction } from '../orchestration/control';
-import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../orchestration/types';
+import { controlRollout, type ControlAction } from '../rollout/desk/control';
+import { rolloutStatusOf, tryGetStatus } from '../rollout/desk/describe';
+import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../rollout/types';
 
 /** What an approver does at a checkpoint: decide, or let time pass (approval timeouts). */
 export type ApprovalDecision = { action: ControlAction; actor: Actor; reason?: string } | 'wait';

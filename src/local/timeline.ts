@@ -1,5 +1,5 @@
-import { describeHealth, stamp } from '../orchestration/describe';
-import type { RolloutStatus } from '../orchestration/types';
+import { describeHealth, stamp } from '../rollout/desk/describe';
+import type { RolloutStatus } from '../rollout/types';
 
 /**
  * Turns successive rollout statuses into readable lines: every new history entry once, and each health check with its

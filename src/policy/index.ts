@@ -1,5 +1,4 @@
 /** The policy engine: pure functions over Microsoft Authenticator configurations, in both Graph shapes. */
-export { describeFeatureChange } from './describe';
 export { planEnable } from './enable';
 export { PolicyError, type PolicyErrorCode } from './errors';
 export { applyPatch } from './patch';

@@ -3,6 +3,7 @@ import { bullets, cardMessage, facts, heading, openUrl, paragraph, title, type C
 import { formatSeconds, percent, plural, soakText, when } from './card-format';
 import { STATUS_LINK, type RolloutRef } from './card-model';
 import { needsNumberMatchingPrerequisites, numberMatchingPrerequisites } from './prerequisites';
+import { approvalDecidedCard, approvalNeededCard, type ApprovalDecidedModel, type ApprovalNeededModel } from './approval-cards';
 
 /**
  * One builder per notification the rollout sends to its Teams channel. Each takes a plain model (no orchestration
@@ -218,18 +219,14 @@ export function pausedCard(model: PausedModel): CardMessage {
 export interface FailedModel extends RolloutRef {
   error: string;
   enabledTarget?: string | null;
-  /** What a person must check or fix by hand; a sensible default is shown when empty. */
-  manualSteps: string[];
 }
 
 export function failedCard(model: FailedModel): CardMessage {
-  const steps =
-    model.manualSteps.length > 0
-      ? model.manualSteps
-      : [
-          `Check ${model.feature} in the Microsoft Authenticator settings (Entra admin center > Authentication methods) and compare it with the snapshot in the rollout status.`,
-          'Fix the cause above before starting a new rollout.',
-        ];
+  // When a rollback could not be verified, the error itself says what to restore by hand.
+  const steps = [
+    `Check ${model.feature} in the Microsoft Authenticator settings (Entra admin center > Authentication methods) and compare it with the snapshot in the rollout status.`,
+    'Fix the cause above before starting a new rollout.',
+  ];
   return cardMessage(
     [
       title(`Rollout ${model.rolloutId} FAILED`, 'attention'),
@@ -287,4 +284,39 @@ function ringLine(ring: RingSummary, index: number): string {
   const push = ring.pushRegistered === undefined ? '' : ` (${ring.pushRegistered} with Authenticator push)`;
   const gate = ring.approval ? ', approval checkpoint after the soak' : '';
   return `${index + 1}. ${ring.name}: target ${ring.target}${people}${push}, soak ${soakText(ring.soak)}${gate}`;
+}
+
+/** A card to send, as its kind and model: plain data that travels from the rollout to the activity that posts it. */
+export type CardModel =
+  | { kind: 'started'; model: RolloutStartedModel }
+  | { kind: 'ringEnabled'; model: RingEnabledModel }
+  | { kind: 'approvalNeeded'; model: ApprovalNeededModel }
+  | { kind: 'approvalDecided'; model: ApprovalDecidedModel }
+  | { kind: 'rollback'; model: RollbackModel }
+  | { kind: 'completed'; model: CompletedModel }
+  | { kind: 'drift'; model: DriftModel }
+  | { kind: 'paused'; model: PausedModel }
+  | { kind: 'failed'; model: FailedModel };
+
+export function renderCard(card: CardModel): CardMessage {
+  switch (card.kind) {
+    case 'started':
+      return rolloutStartedCard(card.model);
+    case 'ringEnabled':
+      return ringEnabledCard(card.model);
+    case 'approvalNeeded':
+      return approvalNeededCard(card.model);
+    case 'approvalDecided':
+      return approvalDecidedCard(card.model);
+    case 'rollback':
+      return rollbackCard(card.model);
+    case 'completed':
+      return completedCard(card.model);
+    case 'drift':
+      return driftCard(card.model);
+    case 'paused':
+      return pausedCard(card.model);
+    case 'failed':
+      return failedCard(card.model);
+  }
 }

@@ -1,9 +1,7 @@
-import { ROLLOUT_ID_PATTERN } from '../orchestration/names';
 import { messageWords } from './plain-text';
 
 /** The commands people type after @mentioning the rollout webhook in a Teams channel. */
 
-export { ROLLOUT_ID_PATTERN };
 export const MAX_REASON_LENGTH = 500;
 
 export type TargetedVerb = 'approve' | 'reject' | 'status' | 'pause' | 'resume' | 'abort';
@@ -29,6 +27,8 @@ export const HELP_TEXT = [
 ].join('\n');
 
 export interface ParseOptions {
+  /** What a rollout id looks like (the rollout core issues them; this module only recognises them). */
+  idPattern: RegExp;
   /**
    * Ids of the rollouts that exist. `reject` is followed by free text, so a first word shaped like an id but made only
    * of letters ("reject because ...") is taken as the id only when it is one of these. Without the list, shape decides.
@@ -37,7 +37,7 @@ export interface ParseOptions {
 }
 
 /** Parses the `text` of an activity (HTML, with the mention) into a command, or a sentence plus the help text. */
-export function parseCommand(text: string, options: ParseOptions = {}): CommandParse {
+export function parseCommand(text: string, options: ParseOptions): CommandParse {
   const words = messageWords(text).split(' ').filter((word) => word !== '');
   const [first, ...rest] = words;
   if (first === undefined) return refuse('The message has no command.');
@@ -49,13 +49,13 @@ export function parseCommand(text: string, options: ParseOptions = {}): CommandP
   const [idWord, ...extra] = rest;
   if (extra.length > 0) return refuse(`${verb} takes at most a rollout id, but was followed by "${shorten(rest.join(' '))}".`);
   if (idWord === undefined) return { ok: true, command: { verb } };
-  if (!ROLLOUT_ID_PATTERN.test(idWord)) return refuse(notAnId(idWord));
+  if (!options.idPattern.test(idWord)) return refuse(notAnId(idWord));
   return { ok: true, command: { verb, rolloutId: idWord.toLowerCase() } };
 }
 
 function parseReject(rest: string[], options: ParseOptions): CommandParse {
   const [maybeId, ...afterId] = rest;
-  const takesId = maybeId !== undefined && ROLLOUT_ID_PATTERN.test(maybeId) && looksLikeId(maybeId, options.knownIds);
+  const takesId = maybeId !== undefined && options.idPattern.test(maybeId) && looksLikeId(maybeId, options.knownIds);
   const reasonWords = takesId ? afterId : rest;
   const reason = reasonWords.join(' ');
   if (reason.length > MAX_REASON_LENGTH) return refuse(`The reason is ${reason.length} characters long; keep it under ${MAX_REASON_LENGTH}.`);

@@ -6,13 +6,12 @@ import { buildScript, esbuildArgs } from '../../bench/build-script';
 import { featureStatus } from '../../src/policy';
 import { ALL_USERS } from '../../src/policy/types';
 import { validatePlan, type RolloutPlan } from '../../src/plan';
-import { pointEnvironmentAt } from '../../src/local/connect';
 import { startLocalHost, type LocalHost } from '../../src/local/host';
 import { DEMO, startEmulatedTenant, type EmulatedTenant } from '../../src/local/tenant';
-import { startRollout } from '../../src/orchestration/control';
+import { startRollout } from '../../src/rollout/desk/start';
 import { driveRollout } from '../../src/local/drive';
-import { ACTIVITIES, ROLLOUT_ORCHESTRATOR } from '../../src/orchestration/names';
-import { APPROVER, OPERATOR, START } from '../orchestration/harness';
+import { ACTIVITIES, ROLLOUT_ORCHESTRATOR } from '../../src/rollout/names';
+import { APPROVER, OPERATOR, START } from '../rollout/harness';
 
 /**
  * The deployment bundle (`npm run build` → build/functions.js) runs a whole rollout under the local host. The bundle is
@@ -41,8 +40,8 @@ beforeAll(async () => {
   const bundle = buildBundle(join(REPO_ROOT, 'dist', 'bundle-test', 'functions.js'));
   host = await startLocalHost({ bundle, clock: { virtualStart: START }, stateDir: join(temp, 'state') });
   tenant = await startEmulatedTenant({ shape: 'featureSettings', now: () => host.clock.now(), reportsThrottle: false });
-  // Read once, by the bundle's first activity.
-  pointEnvironmentAt(tenant, 'v1.0');
+  // The bundle configures its services from the app settings, read once by its first activity, as in Azure.
+  Object.assign(process.env, { GRAPH_BASE_URL: tenant.url, GRAPH_API_VERSION: 'v1.0', IDENTITY_ENDPOINT: tenant.identityEndpoint, IDENTITY_HEADER: tenant.identityHeader });
 });
 
 afterAll(async () => {

@@ -1,13 +1,14 @@
+import { ROLLOUT_ID_PATTERN } from '../../src/rollout/names';
 import { HELP_TEXT, parseCommand, resolveRolloutId, type RolloutCandidate } from '../../src/teams/commands';
 
 function command(text: string, knownIds?: string[]) {
-  const result = parseCommand(text, knownIds ? { knownIds } : {});
+  const result = parseCommand(text, { idPattern: ROLLOUT_ID_PATTERN, ...(knownIds ? { knownIds } : {}) });
   if (!result.ok) throw new Error(`expected a command, got: ${result.message}`);
   return result.command;
 }
 
 function refusal(text: string): string {
-  const result = parseCommand(text);
+  const result = parseCommand(text, { idPattern: ROLLOUT_ID_PATTERN });
   if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.command)}`);
   return result.message;
 }

@@ -59,7 +59,3 @@ export function completedTaskId(e: HistoryEvent): number | undefined {
   if (e.EventType === EventType.TimerFired) return e.TimerId;
   return undefined;
 }
-
-export function eventTypeName(type: EventType): string {
-  return EventType[type] ?? `Unknown(${String(type)})`;
-}

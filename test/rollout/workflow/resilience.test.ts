@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_USERS } from '../../src/policy/types';
-import { startEmulatedTenant, type EmulatedTenant } from '../../src/local/tenant';
-import { plan, startHarness, START, type Harness } from './harness';
+import { ALL_USERS } from '../../../src/policy/types';
+import { startEmulatedTenant, type EmulatedTenant } from '../../../src/local/tenant';
+import { plan, startHarness, START, type Harness } from '../harness';
 
 jest.setTimeout(60_000);
 

@@ -23,7 +23,6 @@ export const EVENTS = {
   drift: 'DriftDetected',
   reminderSent: 'ReminderSent',
 } as const;
-export type RolloutEventName = (typeof EVENTS)[keyof typeof EVENTS];
 
 /** The durable entity that lets at most one rollout per feature be active. */
 export const FEATURE_LOCK_ENTITY = 'featureLock';

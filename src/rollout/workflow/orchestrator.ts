@@ -1,14 +1,15 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { durationMs, formatSeconds, type Ring, type RolloutPlan } from '../plan';
-import { ACTIVITIES, EVENTS, FEATURE_LOCK_ENTITY } from './names';
+import { durationMs, formatSeconds, type Ring, type RolloutPlan } from '../../plan';
+import { percent } from '../../teams/card-format';
+import type { RolloutEventName } from '../../telemetry/types';
+import { ACTIVITIES, EVENTS, FEATURE_LOCK_ENTITY } from '../names';
+import { announcement, type AnnouncementDetails, type CardKind } from './announcements';
 import { EventInbox } from './inbox';
-import type { RolloutEventName } from '../telemetry/types';
-import { manualRollbackInstructions } from './messages';
+import { manualRollbackInstructions } from './manual-rollback';
+import { StatusBook } from './status';
 import type {
   Actor,
-  Announcement,
-  CardKind,
   ControlEvent,
   DriftEvent,
   EnableRingInput,
@@ -22,14 +23,13 @@ import type {
   RolloutStatus,
   RolloutStatusName,
   WriteResult,
-} from './types';
+} from '../types';
 
 /**
  * The rollout orchestration. Deterministic: time is `currentUtcDateTime`, every Graph, Teams and telemetry call is an
  * activity, and nothing here reads the environment. Its custom status is the rollout's public status.
  */
 
-const MAX_HISTORY = 200;
 const PRODUCT: Actor = { name: 'authenticator-rollout', via: 'rollout' };
 
 /** Graph writes and reads: retried with backoff by the durable engine on top of the gateway's own 429/503 handling. */
@@ -60,7 +60,7 @@ export function* rolloutOrchestrator(context: OrchestrationContext): Generator<T
 class RolloutRun {
   private readonly plan: RolloutPlan;
   private readonly inbox: EventInbox;
-  private readonly status: RolloutStatus;
+  private readonly book: StatusBook;
   private readonly lockId: df.EntityId;
   private snapshot: PreflightResult['snapshot'] | undefined;
 
@@ -71,19 +71,11 @@ class RolloutRun {
     this.plan = input.plan;
     this.inbox = new EventInbox(context);
     this.lockId = new df.EntityId(FEATURE_LOCK_ENTITY, input.plan.feature);
-    this.status = {
-      id: input.rolloutId,
-      feature: input.plan.feature,
-      status: 'Pending',
-      currentRing: null,
-      enabledTarget: null,
-      nextCheckpointAt: null,
-      health: null,
-      message: `Waiting for the ${input.plan.feature} lock`,
-      history: [],
-      startedBy: input.startedBy,
-      warnings: [],
-    };
+    this.book = new StatusBook(context, input);
+  }
+
+  private get status(): RolloutStatus {
+    return this.book.status;
   }
 
   private get now(): Date {
@@ -91,20 +83,20 @@ class RolloutRun {
   }
 
   *execute(): Generator<Task, RolloutOutput, unknown> {
-    this.publish();
+    this.book.publish();
     const lock = (yield this.context.df.callEntity(this.lockId, 'acquire', {
       rolloutId: this.input.rolloutId,
       replaceStaleHolder: this.input.replaceStaleHolder,
     })) as { holder: string };
     if (lock.holder !== this.input.rolloutId) {
       this.status.activeRolloutId = lock.holder;
-      this.transition('Failed', 'Rollout.Refused', `Refused: rollout ${lock.holder} is already active for ${this.plan.feature}. Nothing was changed.`, {
+      this.book.transition('Failed', 'Rollout.Refused', `Refused: rollout ${lock.holder} is already active for ${this.plan.feature}. Nothing was changed.`, {
         actor: this.input.startedBy,
       });
       return this.output();
     }
 
-    this.transition('Running', 'Rollout.Started', `Started by ${this.input.startedBy.name}; running preflight`, { actor: this.input.startedBy });
+    this.book.transition('Running', 'Rollout.Started', `Started by ${this.input.startedBy.name}; running preflight`, { actor: this.input.startedBy });
     const outcome = yield* this.walkRings();
     if (outcome === 'ended') return this.finish();
     return yield* this.rollback(outcome.reason, outcome.actor, outcome.breachAt);
@@ -119,7 +111,7 @@ class RolloutRun {
         plan: this.plan,
       })) as PreflightResult;
     } catch (error) {
-      this.transition('Failed', 'Rollout.Failed', `Preflight could not read the tenant: ${errorMessage(error)}. Nothing was changed.`);
+      this.book.transition('Failed', 'Rollout.Failed', `Preflight could not read the tenant: ${errorMessage(error)}. Nothing was changed.`);
       yield* this.announce('Rollout.Failed', 'failed', { reason: errorMessage(error) });
       return 'ended';
     }
@@ -130,7 +122,7 @@ class RolloutRun {
     this.status.rings = preflight.rings;
 
     if (preflight.enforcedByMicrosoft) {
-      this.transition(
+      this.book.transition(
         'Completed',
         'Rollout.Completed',
         'Number matching is already enforced by Microsoft for every Authenticator push notification (since 8 May 2023); there is nothing to roll out and nothing was changed.',
@@ -139,7 +131,7 @@ class RolloutRun {
       return 'ended';
     }
     if (preflight.errors.length > 0) {
-      this.transition('Failed', 'Rollout.Failed', `Preflight found problems; nothing was changed: ${preflight.errors.join(' ')}`);
+      this.book.transition('Failed', 'Rollout.Failed', `Preflight found problems; nothing was changed: ${preflight.errors.join(' ')}`);
       yield* this.announce('Rollout.Failed', 'failed', { reason: preflight.errors.join(' ') });
       return 'ended';
     }
@@ -164,7 +156,7 @@ class RolloutRun {
 
     const last = this.plan.rings[this.plan.rings.length - 1];
     this.status.nextCheckpointAt = null;
-    this.transition('Completed', 'Rollout.Completed', `Completed: ${this.plan.feature} is enabled for ${last?.target ?? 'all_users'}`);
+    this.book.transition('Completed', 'Rollout.Completed', `Completed: ${this.plan.feature} is enabled for ${last?.target ?? 'all_users'}`);
     yield* this.announce('Rollout.Completed', 'completed', { ring: last?.name, target: last?.target, measurements: { soakMinutes } });
     return 'ended';
   }
@@ -172,11 +164,11 @@ class RolloutRun {
   private *enableRing(ring: Ring): Generator<Task, Outcome, unknown> {
     this.status.currentRing = ring.name;
     this.status.health = null;
-    this.transition('Running', 'Ring.Enabling', `Enabling ${this.plan.feature} for ring ${ring.name} (${ring.target})`, { ring: ring.name });
+    this.book.transition('Running', 'Ring.Enabling', `Enabling ${this.plan.feature} for ring ${ring.name} (${ring.target})`, { ring: ring.name });
     const swapped = yield* this.swap(ring, `enabling ring ${ring.name}`);
     if (swapped.kind === 'rollback') return swapped;
     const { result } = swapped;
-    this.transition('Running', 'Ring.Enabled', `Ring ${ring.name} enabled and verified (${sentence(result.summary)}); soaking for ${ring.soak}`, { ring: ring.name });
+    this.book.transition('Running', 'Ring.Enabled', `Ring ${ring.name} enabled and verified (${sentence(result.summary)}); soaking for ${ring.soak}`, { ring: ring.name });
     yield* this.announce('Ring.Enabled', 'ringEnabled', { ring: ring.name, target: ring.target });
     return CONTINUE;
   }
@@ -188,7 +180,7 @@ class RolloutRun {
     let nextCheck = Math.min(enabledAt.getTime() + intervalMs, soakEnd);
     for (;;) {
       this.status.nextCheckpointAt = new Date(nextCheck).toISOString();
-      this.publish();
+      this.book.publish();
       const wake = yield* this.wait(new Date(nextCheck), [EVENTS.abort, EVENTS.pause, EVENTS.drift]);
       if (wake.kind === 'timer') {
         const health = yield* this.checkHealth(ring, enabledAt);
@@ -225,12 +217,12 @@ class RolloutRun {
       return { kind: 'rollback', reason: `the health of ring ${ring.name} could not be checked: ${errorMessage(error)}`, actor: PRODUCT, breachAt: this.now };
     }
     this.status.health = figures;
-    this.publish();
+    this.book.publish();
     if (!figures.breached) return CONTINUE;
     const reason =
       `health gate breached in ring ${ring.name}: ${figures.failures} of ${figures.signIns} MFA sign-ins failed (${percent(figures.failureRate)}) ` +
       `since the ring was enabled at ${figures.since}; the plan allows at most ${percent(this.plan.health.maxFailureRate)}`;
-    this.record('Running', 'Health.Breached', reason, { ring: ring.name });
+    this.book.record('Running', 'Health.Breached', reason, { ring: ring.name });
     yield* this.announce('Health.Breached', undefined, { ring: ring.name, target: ring.target, reason, measurements: { signIns: figures.signIns, failureRate: figures.failureRate } });
     return { kind: 'rollback', reason, actor: PRODUCT, breachAt: this.now };
   }
@@ -238,17 +230,12 @@ class RolloutRun {
   /** The approval checkpoint after a ring's soak, with the ring still enabled. */
   private *checkpoint(ring: Ring, soakMinutes: number): Generator<Task, Outcome, unknown> {
     const timeoutMs = durationMs(this.plan.approvalTimeout);
-    let deadline = this.now.getTime() + timeoutMs;
     const requestedAt = this.now;
-    this.status.approval = { ring: ring.name, requestedAt: requestedAt.toISOString(), deadline: new Date(deadline).toISOString() };
-    this.status.nextCheckpointAt = this.status.approval.deadline;
-    this.transition('AwaitingApproval', 'Approval.Requested', `Waiting for approval to go past ring ${ring.name} (deadline ${this.status.approval.deadline})`, {
-      ring: ring.name,
-    });
+    let deadline = this.openCheckpoint(ring, requestedAt.getTime() + timeoutMs, `Waiting for approval to go past ring ${ring.name}`);
     yield* this.announce('Approval.Requested', 'approvalNeeded', { ring: ring.name, target: ring.target, measurements: { soakMinutes } });
 
     for (;;) {
-      const wake = yield* this.wait(new Date(deadline), [EVENTS.approval, EVENTS.rejection, EVENTS.abort, EVENTS.pause, EVENTS.drift, EVENTS.reminderSent]);
+      const wake = yield* this.wait(deadline, [EVENTS.approval, EVENTS.rejection, EVENTS.abort, EVENTS.pause, EVENTS.drift, EVENTS.reminderSent]);
       if (wake.kind === 'timer') {
         const waited = formatSeconds((this.now.getTime() - requestedAt.getTime()) / 1000);
         if (this.plan.onApprovalTimeout === 'rollback') {
@@ -257,8 +244,7 @@ class RolloutRun {
         }
         const resumed = yield* this.pause(`No approval for ring ${ring.name} within ${this.plan.approvalTimeout}; paused until someone resumes or aborts`, PRODUCT, 'paused');
         if (resumed.kind === 'rollback') return resumed;
-        deadline = this.now.getTime() + timeoutMs;
-        this.reopenCheckpoint(ring, deadline);
+        deadline = this.openCheckpoint(ring, this.now.getTime() + timeoutMs, `Waiting again for approval of ring ${ring.name}`);
         continue;
       }
       if (wake.name === EVENTS.reminderSent) {
@@ -266,43 +252,44 @@ class RolloutRun {
         const reminder = wake.payload as ControlEvent;
         if (this.status.approval && reminder.ring === ring.name) {
           this.status.approval.remindedAt = this.now.toISOString();
-          this.publish();
+          this.book.publish();
         }
         continue;
       }
       if (wake.name === EVENTS.approval || wake.name === EVENTS.rejection) {
         const decision = wake.payload as ControlEvent;
         if (decision.ring !== undefined && decision.ring !== ring.name) {
-          this.record('AwaitingApproval', 'Approval.Ignored', `Ignored a decision meant for ring ${decision.ring}`, { actor: decision.actor, ring: ring.name });
+          this.book.record('AwaitingApproval', 'Approval.Ignored', `Ignored a decision meant for ring ${decision.ring}`, { actor: decision.actor, ring: ring.name });
           continue;
         }
         const waitMinutes = (this.now.getTime() - requestedAt.getTime()) / 60_000;
         delete this.status.approval;
         if (wake.name === EVENTS.rejection) {
           const why = decision.reason ? `: ${decision.reason}` : '';
-          this.record('Running', 'Approval.Decided', `Rejected by ${decision.actor.name}${why}`, { actor: decision.actor, ring: ring.name });
+          this.book.record('Running', 'Approval.Decided', `Rejected by ${decision.actor.name}${why}`, { actor: decision.actor, ring: ring.name });
           yield* this.announce('Approval.Decided', 'approvalDecided', { ring: ring.name, actor: decision.actor, reason: `rejected${why}`, measurements: { waitMinutes } });
           return { kind: 'rollback', reason: `ring ${ring.name} was rejected by ${decision.actor.name}${why}`, actor: decision.actor };
         }
-        this.transition('Running', 'Approval.Decided', `Approved by ${decision.actor.name}`, { actor: decision.actor, ring: ring.name });
+        this.book.transition('Running', 'Approval.Decided', `Approved by ${decision.actor.name}`, { actor: decision.actor, ring: ring.name });
         yield* this.announce('Approval.Decided', 'approvalDecided', { ring: ring.name, actor: decision.actor, reason: 'approved', measurements: { waitMinutes } });
         return CONTINUE;
       }
       const control = yield* this.handleControl(wake, ring);
       if (control.kind === 'rollback') return control;
-      if (control.pausedMs > 0) {
-        deadline += control.pausedMs;
-        this.reopenCheckpoint(ring, deadline);
-      }
+      const extended = Date.parse(this.status.approval?.deadline ?? '') + control.pausedMs;
+      deadline = this.openCheckpoint(ring, extended, `Waiting again for approval of ring ${ring.name}`);
     }
   }
 
-  private reopenCheckpoint(ring: Ring, deadline: number): void {
-    const approval = this.status.approval ?? { ring: ring.name, requestedAt: this.now.toISOString(), deadline: '' };
-    approval.deadline = new Date(deadline).toISOString();
+  /** Sets the checkpoint's deadline in the status and says so. */
+  private openCheckpoint(ring: Ring, deadlineMs: number, what: string): Date {
+    const deadline = new Date(deadlineMs).toISOString();
+    const approval = this.status.approval ?? { ring: ring.name, requestedAt: this.now.toISOString(), deadline, onTimeout: this.plan.onApprovalTimeout };
+    approval.deadline = deadline;
     this.status.approval = approval;
-    this.status.nextCheckpointAt = approval.deadline;
-    this.transition('AwaitingApproval', 'Approval.Requested', `Waiting again for approval of ring ${ring.name} (deadline ${approval.deadline})`, { ring: ring.name });
+    this.status.nextCheckpointAt = deadline;
+    this.book.transition('AwaitingApproval', 'Approval.Requested', `${what} (deadline ${deadline})`, { ring: ring.name });
+    return new Date(deadlineMs);
   }
 
   /** Abort, Pause and DriftDetected, wherever the rollout is. */
@@ -314,7 +301,7 @@ class RolloutRun {
     if (wake.name === EVENTS.drift) {
       const drift = wake.payload as DriftEvent;
       const message = `Paused: the policy was changed outside the rollout (${drift.changes.join('; ') || 'unknown change'}). Check the change, then resume or abort.`;
-      const resumed = yield* this.pause(message, drift.actor, 'drift');
+      const resumed = yield* this.pause(message, drift.actor, 'drift', { observedTarget: drift.observedTarget });
       if (resumed.kind === 'rollback') return resumed;
       // Resuming means "carry on with the rollout": the ring must be what the tenant shows again.
       const reapplied = yield* this.reapply(ring);
@@ -345,18 +332,18 @@ class RolloutRun {
     if (swapped.kind === 'rollback') return swapped;
     const { result } = swapped;
     const what = result.written ? `re-applied and verified (${sentence(result.summary)})` : 'still in effect; nothing to re-apply';
-    this.record(this.status.status, 'Ring.Reapplied', `Ring ${ring.name} ${what}`, { ring: ring.name });
+    this.book.record(this.status.status, 'Ring.Reapplied', `Ring ${ring.name} ${what}`, { ring: ring.name });
     return CONTINUE;
   }
 
   /** Holds everything until Resume (continues) or Abort (rolls back). */
-  private *pause(message: string, actor: Actor, card: CardKind): Generator<Task, ControlOutcome, unknown> {
+  private *pause(message: string, actor: Actor, card: 'paused' | 'drift', details: AnnouncementDetails = {}): Generator<Task, ControlOutcome, unknown> {
     const pausedAt = this.now.getTime();
     const resumeTo: RolloutStatusName = this.status.status === 'AwaitingApproval' ? 'AwaitingApproval' : 'Running';
     const checkpoint = this.status.nextCheckpointAt;
     this.status.nextCheckpointAt = null;
-    this.transition('Paused', card === 'drift' ? 'Drift.Detected' : 'Rollout.Paused', message, { actor });
-    yield* this.announce(card === 'drift' ? 'Drift.Detected' : 'Rollout.Paused', card, { actor, reason: message });
+    this.book.paused(card === 'drift' ? 'Drift.Detected' : 'Rollout.Paused', message, actor);
+    yield* this.announce(card === 'drift' ? 'Drift.Detected' : 'Rollout.Paused', card, { ...details, actor, reason: message });
     for (;;) {
       const wake = yield* this.wait(null, [EVENTS.resume, EVENTS.abort, EVENTS.drift, EVENTS.pause]);
       if (wake.kind !== 'event') continue;
@@ -367,13 +354,13 @@ class RolloutRun {
       if (wake.name === EVENTS.resume) {
         const pausedMs = this.now.getTime() - pausedAt;
         this.status.nextCheckpointAt = checkpoint;
-        this.transition(resumeTo, 'Rollout.Resumed', `Resumed by ${event.actor.name} after ${formatSeconds(pausedMs / 1000)}`, { actor: event.actor });
+        this.book.resumed(resumeTo, `Resumed by ${event.actor.name} after ${formatSeconds(pausedMs / 1000)}`, event.actor);
         yield* this.announce('Rollout.Resumed', undefined, { actor: event.actor, measurements: { pausedMinutes: pausedMs / 60_000 } });
         return { kind: 'continue', pausedMs };
       }
       if (wake.name === EVENTS.drift) {
         const drift = wake.payload as DriftEvent;
-        this.record('Paused', 'Drift.Detected', `Further change outside the rollout: ${drift.changes.join('; ')}`, { actor: drift.actor });
+        this.book.record('Paused', 'Drift.Detected', `Further change outside the rollout: ${drift.changes.join('; ')}`, { actor: drift.actor });
       }
     }
   }
@@ -381,10 +368,10 @@ class RolloutRun {
   private *rollback(reason: string, actor: Actor, breachAt?: Date): Generator<Task, RolloutOutput, unknown> {
     this.status.nextCheckpointAt = null;
     delete this.status.approval;
-    this.transition('Running', 'Rollback.Started', `Rolling back (${this.plan.rollback}): ${reason}`, { actor });
+    this.book.transition('Running', 'Rollback.Started', `Rolling back (${this.plan.rollback}): ${reason}`, { actor });
     yield* this.announce('Rollback.Started', undefined, { actor, reason });
     if (!this.snapshot) {
-      this.transition('Failed', 'Rollout.Failed', `Could not roll back: no pre-rollout snapshot was recorded. ${reason}`);
+      this.book.transition('Failed', 'Rollout.Failed', `Could not roll back: no pre-rollout snapshot was recorded. ${reason}`);
       return this.finish();
     }
     const request: RollbackInput = {
@@ -398,7 +385,7 @@ class RolloutRun {
     try {
       const result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.rollback, ROLLBACK_RETRY, request)) as RollbackResult;
       this.status.enabledTarget = result.enabledTarget;
-      this.transition('RolledBack', 'Rollback.Completed', `Rolled back and verified: ${reason}. Restored ${sentence(result.summary)}.`, { actor });
+      this.book.transition('RolledBack', 'Rollback.Completed', `Rolled back and verified: ${reason}. Restored ${sentence(result.summary)}.`, { actor });
       const measurements: Record<string, number> = {};
       if (breachAt) measurements.breachToVerifiedSeconds = (this.now.getTime() - breachAt.getTime()) / 1000;
       yield* this.announce('Rollback.Completed', 'rollback', { actor, reason, measurements, rollback: { restored: result.summary, verified: result.verified } });
@@ -406,13 +393,17 @@ class RolloutRun {
       const message =
         `Rollback FAILED after ${ROLLBACK_RETRY.maxNumberOfAttempts} attempts (${errorMessage(error)}); the tenant was NOT verified to be restored. ` +
         `Why the rollback ran: ${reason}. ${manualRollbackInstructions(this.plan.feature, this.plan.rollback, this.snapshot)}`;
-      this.transition('Failed', 'Rollback.Failed', message, { actor });
+      this.book.transition('Failed', 'Rollback.Failed', message, { actor });
       yield* this.announce('Rollback.Failed', 'failed', { actor, reason: message });
     }
     return this.finish();
   }
 
-  /** Waits for the timer (when `fireAt` is set) or the first of the named events; the losing timer is cancelled. */
+  /**
+   * Waits for the timer (when `fireAt` is set) or the first of the named events; the losing timer is cancelled. Each
+   * wait has a timer of its own, even for an unchanged deadline: a timer task yielded in a second Task.any would be
+   * sent to the extension as a second CreateTimer action, which takes a new sequence number and stalls the replay.
+   */
   private *wait(fireAt: Date | null, names: readonly string[]): Generator<Task, Wakeup, unknown> {
     const timer = fireAt ? this.context.df.createTimer(fireAt) : undefined;
     const waiters = names.map((name) => this.inbox.waiter(name));
@@ -423,18 +414,12 @@ class RolloutRun {
     return { kind: 'event', name, payload: winner.result };
   }
 
-  private *announce(
-    event: RolloutEventName,
-    card: CardKind | undefined,
-    details: Pick<Announcement, 'ring' | 'target' | 'actor' | 'reason' | 'measurements' | 'rings' | 'rollback'>,
-  ): Generator<Task, void, unknown> {
-    // A snapshot: the SDK serialises actions when the episode ends, by which time the live status may have moved on.
-    const status = JSON.parse(JSON.stringify(this.status)) as RolloutStatus;
-    const announcement: Announcement = { event, rolloutId: this.input.rolloutId, feature: this.plan.feature, plan: this.plan, status, ...details };
-    if (this.input.statusUrl) announcement.statusUrl = this.input.statusUrl;
-    if (card) announcement.card = card;
+  private *announce(event: RolloutEventName, card: CardKind | undefined, details: AnnouncementDetails): Generator<Task, void, unknown> {
+    // Built now, as plain copies: the SDK serialises actions when the episode ends, when the live status may have moved on.
+    const source = { plan: this.plan, status: this.status, ...(this.input.statusUrl ? { statusUrl: this.input.statusUrl } : {}) };
+    const message = JSON.parse(JSON.stringify(announcement(source, event, card, details))) as ReturnType<typeof announcement>;
     try {
-      yield this.context.df.callActivity(ACTIVITIES.announce, announcement);
+      yield this.context.df.callActivity(ACTIVITIES.announce, message);
     } catch {
       // Announcing is best effort: the activity already retries and logs; a rollout never fails because of it.
     }
@@ -443,38 +428,18 @@ class RolloutRun {
   private finish(): RolloutOutput {
     this.context.df.signalEntity(this.lockId, 'release', this.input.rolloutId);
     this.status.nextCheckpointAt = null;
-    this.publish();
+    this.book.publish();
     return this.output();
   }
 
   private output(): RolloutOutput {
     return this.snapshot ? { status: this.status, snapshot: this.snapshot } : { status: this.status };
   }
-
-  private transition(status: RolloutStatusName, event: string, message: string, extra: { ring?: string; actor?: Actor } = {}): void {
-    this.status.message = message;
-    this.record(status, event, message, extra);
-  }
-
-  private record(status: RolloutStatusName, event: string, message: string, extra: { ring?: string; actor?: Actor }): void {
-    this.status.status = status;
-    this.status.history.push({ at: this.now.toISOString(), status, event, message, ...extra });
-    if (this.status.history.length > MAX_HISTORY) this.status.history.splice(1, this.status.history.length - MAX_HISTORY);
-    this.publish();
-  }
-
-  private publish(): void {
-    this.context.df.setCustomStatus(this.status);
-  }
 }
 
 /** A summary without its closing full stop, to sit inside a sentence. */
 function sentence(text: string): string {
   return text.replace(/\.\s*$/, '');
-}
-
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }
 
 /**

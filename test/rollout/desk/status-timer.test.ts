@@ -1,7 +1,7 @@
-import { statusTick } from '../../src/orchestration/watch';
-import type { CardMessage } from '../../src/teams/cards';
-import { VirtualClock } from '../../src/local/durable';
-import { plan, startHarness, type Harness } from './harness';
+import { statusTick } from '../../../src/rollout/desk/watch';
+import type { CardMessage } from '../../../src/teams/cards';
+import { VirtualClock } from '../../../src/local/durable';
+import { plan, startHarness, type Harness } from '../harness';
 
 jest.setTimeout(60_000);
 
@@ -24,9 +24,9 @@ describe('the scheduled status timer against a running rollout', () => {
     return { report, cards, events };
   }
 
-  it('reminds approvers once when less than a quarter of the approval timeout is left', async () => {
+  async function remindNearDeadline(onApprovalTimeout: 'rollback' | 'pause'): Promise<{ id: string; first: Awaited<ReturnType<typeof tick>> }> {
     h = await startHarness();
-    const id = await h.start(plan());
+    const id = await h.start(plan({ onApprovalTimeout }));
     await h.drive(id, { until: (s) => s.status === 'AwaitingApproval' });
     expect((await tick()).report.reminded).toEqual([]);
     // Two days to approve: move the virtual clock to six hours before the deadline, past the 36-hour mark.
@@ -34,12 +34,24 @@ describe('the scheduled status timer against a running rollout', () => {
     const deadline = Date.parse(waiting.approval?.deadline ?? '');
     if (!(h.host.clock instanceof VirtualClock)) throw new Error('the harness runs on a virtual clock');
     h.host.clock.advanceTo(new Date(deadline - 6 * 3600_000));
-    const first = await tick();
+    return { id, first: await tick() };
+  }
+
+  it('reminds approvers once when less than a quarter of the approval timeout is left', async () => {
+    const { id, first } = await remindNearDeadline('rollback');
     expect(first.report.reminded).toEqual([id]);
     expect(first.cards.join()).toMatch(/pilot/);
+    expect(first.cards.join()).toContain('the rollout rolls back');
     expect(first.events).toContain('Approval.Reminded');
     expect((await h.status(id)).approval?.remindedAt).toBeDefined();
     expect((await tick()).report.reminded).toEqual([]);
+  });
+
+  it('tells approvers the rollout pauses at the deadline when the plan says pause', async () => {
+    const { id, first } = await remindNearDeadline('pause');
+    expect(first.report.reminded).toEqual([id]);
+    expect(first.cards.join()).toContain('the rollout pauses');
+    expect(first.cards.join()).not.toContain('rolls back');
   });
 
   it('ignores a reminder meant for another checkpoint', async () => {

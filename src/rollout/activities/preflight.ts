@@ -1,30 +1,30 @@
-import { detectShape, featureStatus, isNumberMatchingEnforced, planEnable, planRollback, PolicyError, verifyWrite, type PlannedWrite } from '../policy';
-import { ALL_USERS, type AuthenticatorConfig } from '../policy/types';
-import type { RolloutPlan } from '../plan';
-import type { GraphGateway } from '../graph';
-import type {
-  EnableRingInput,
-  HealthCheckInput,
-  HealthFigures,
-  PreflightResult,
-  RingPreflight,
-  RollbackInput,
-  RollbackResult,
-  WriteResult,
-} from './types';
+import { z } from 'zod';
+import { detectShape, featureStatus, isNumberMatchingEnforced, PolicyError } from '../../policy';
+import { ALL_USERS } from '../../policy/types';
+import { planSchema, type RolloutPlan } from '../../plan';
+import type { GraphGateway } from '../../graph';
+import { services } from '../services';
+import type { PreflightResult, RingPreflight } from '../types';
+import { parseActivityInput, rolloutId } from './input';
 
 /**
- * The rollout's activities: every Graph read and write happens here, never in the orchestrator. Each is safe to run
- * again (the durable engine delivers at least once): a write first reads the tenant and skips a PATCH that is already
- * in effect.
+ * Preflight: reads the configuration (the snapshot, recorded in the orchestration history before any write) and
+ * checks the tenant can take the plan. It only reads, so running it again is harmless.
  */
+
+export interface PreflightInput {
+  rolloutId: string;
+  plan: RolloutPlan;
+}
+
+const preflightInput: z.ZodType<PreflightInput> = z.object({ rolloutId, plan: planSchema });
 
 /** Below this share of a ring's members with Authenticator push registered, preflight warns. */
 const PUSH_COVERAGE_WARNING = 0.8;
 /** How many members of ring N preflight checks for membership of ring N+1. */
 const NESTING_SAMPLE = 5;
 
-export async function preflight(graph: GraphGateway, input: { rolloutId: string; plan: RolloutPlan }): Promise<PreflightResult> {
+export async function preflight(graph: GraphGateway, input: PreflightInput): Promise<PreflightResult> {
   const { plan } = input;
   const snapshot = await graph.readConfig();
   const shape = detectShape(snapshot);
@@ -104,42 +104,15 @@ async function nestingWarnings(graph: GraphGateway, plan: RolloutPlan, rings: Ri
   return warnings;
 }
 
-export async function enableRing(graph: GraphGateway, input: EnableRingInput): Promise<WriteResult> {
-  const current = await graph.readConfig();
-  const planned = planEnable(current, input.feature, input.target);
-  return write(graph, current, planned);
-}
-
-export async function rollback(graph: GraphGateway, input: RollbackInput): Promise<RollbackResult> {
-  const current = await graph.readConfig();
-  const planned = planRollback(input.snapshot, current, input.feature, input.mode, input.rolloutTargets);
-  const result = await write(graph, current, planned);
-  return { ...result, verified: true };
-}
-
-/** One PATCH, verified by read-back; no PATCH when the tenant already shows the intended state (a retried activity). */
-async function write(graph: GraphGateway, current: AuthenticatorConfig, planned: PlannedWrite): Promise<WriteResult> {
-  if (verifyWrite(current, planned, current).ok) {
-    return { enabledTarget: planned.expected.enabledTarget, written: false, summary: `${planned.summary} (already in effect)` };
-  }
-  await graph.writeConfig(planned.body, (readBack) => verifyWrite(current, planned, readBack));
-  return { enabledTarget: planned.expected.enabledTarget, written: true, summary: planned.summary };
-}
-
-export async function checkHealth(graph: GraphGateway, input: HealthCheckInput): Promise<HealthFigures> {
-  const totals = await graph.mfaSignIns(input.target, new Date(input.since), new Date(input.until));
-  const failureRate = totals.signIns === 0 ? 0 : totals.failures / totals.signIns;
-  const judged = totals.signIns >= input.minSignIns;
-  return {
-    ring: input.ring,
-    target: input.target,
-    since: input.since,
-    until: input.until,
-    signIns: totals.signIns,
-    failures: totals.failures,
-    failureRate,
-    failuresByCode: totals.failuresByCode,
-    judged,
-    breached: judged && failureRate > input.maxFailureRate,
-  };
+export async function preflightActivity(input: unknown): Promise<PreflightResult> {
+  const request = parseActivityInput('preflightActivity', preflightInput, input);
+  const { graph, telemetry } = await services();
+  const result = await preflight(graph, request);
+  const outcome = result.enforcedByMicrosoft ? 'enforced by Microsoft' : result.errors.length > 0 ? result.errors.join(' ') : 'ready';
+  telemetry.event(
+    'Preflight.Completed',
+    { rolloutId: request.rolloutId, feature: request.plan.feature, shape: result.shape, reason: outcome, ...(result.enabledTargetBefore ? { target: result.enabledTargetBefore } : {}) },
+    { rings: result.rings.length, errors: result.errors.length, warnings: result.warnings.length },
+  );
+  return result;
 }

@@ -1,6 +1,7 @@
 import type { RolloutPlan } from '../plan';
 import type { AuthenticatorConfig, Feature, PolicyShape } from '../policy/types';
 import type { RolloutEventName } from '../telemetry/types';
+import type { CardModel } from '../teams/cards';
 
 export const ROLLOUT_STATUSES = ['Pending', 'Running', 'AwaitingApproval', 'Paused', 'Completed', 'RolledBack', 'Failed'] as const;
 export type RolloutStatusName = (typeof ROLLOUT_STATUSES)[number];
@@ -53,10 +54,30 @@ export interface HealthFigures {
   judged: boolean;
 }
 
+/** What a history entry records; the timer and the console read these names, so they are one vocabulary. */
+export type HistoryEventName =
+  | 'Rollout.Refused'
+  | 'Rollout.Started'
+  | 'Rollout.Failed'
+  | 'Rollout.Completed'
+  | 'Ring.Enabling'
+  | 'Ring.Enabled'
+  | 'Ring.Reapplied'
+  | 'Health.Breached'
+  | 'Approval.Requested'
+  | 'Approval.Ignored'
+  | 'Approval.Decided'
+  | 'Drift.Detected'
+  | 'Rollout.Paused'
+  | 'Rollout.Resumed'
+  | 'Rollback.Started'
+  | 'Rollback.Completed'
+  | 'Rollback.Failed';
+
 export interface HistoryEntry {
   at: string;
   status: RolloutStatusName;
-  event: string;
+  event: HistoryEventName;
   message: string;
   ring?: string;
   actor?: Actor;
@@ -66,7 +87,16 @@ export interface ApprovalState {
   ring: string;
   requestedAt: string;
   deadline: string;
+  /** What happens at the deadline: the plan's onApprovalTimeout. */
+  onTimeout: RolloutPlan['onApprovalTimeout'];
   remindedAt?: string;
+}
+
+/** Why and since when a rollout is held (Argo's pause condition). */
+export interface PauseState {
+  reason: string;
+  since: string;
+  by: Actor;
 }
 
 /** The custom status of a rollout: what the API, the cards and `npm start` show. */
@@ -86,6 +116,7 @@ export interface RolloutStatus {
   /** What preflight found per ring (group name, members, push registration). */
   rings?: RingPreflight[];
   approval?: ApprovalState;
+  pause?: PauseState;
   /** Set by the lock step: the rollout that already holds the feature when this one was refused. */
   activeRolloutId?: string;
 }
@@ -151,35 +182,22 @@ export interface RollbackResult extends WriteResult {
   verified: boolean;
 }
 
-/** What the announce activity emits: one telemetry event and, when `card` is set, one Teams card. */
+/**
+ * What the announce activity emits: one telemetry event and, when `card` is set, one Teams card. It carries only the
+ * event's properties and the card's own model, never the plan or the history.
+ */
 export interface Announcement {
   event: RolloutEventName;
   rolloutId: string;
   feature: Feature;
-  plan: RolloutPlan;
-  statusUrl?: string;
-  status: RolloutStatus;
-  /** Preflight figures per ring, for the started card. */
-  rings?: RingPreflight[];
-  rollback?: { restored: string; verified: boolean };
+  status: RolloutStatusName;
   ring?: string;
   target?: string;
   actor?: Actor;
   reason?: string;
   measurements?: Record<string, number>;
-  card?: CardKind;
+  card?: CardModel;
 }
-
-export type CardKind =
-  | 'started'
-  | 'ringEnabled'
-  | 'approvalNeeded'
-  | 'approvalDecided'
-  | 'rollback'
-  | 'completed'
-  | 'drift'
-  | 'failed'
-  | 'paused';
 
 /** The orchestration's output (also kept after it ends). */
 export interface RolloutOutput {

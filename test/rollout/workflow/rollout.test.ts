@@ -1,7 +1,7 @@
-import { DEMO } from '../../src/local/tenant';
-import { ALL_USERS, type AuthenticatorConfig } from '../../src/policy/types';
-import { featureStatus } from '../../src/policy';
-import { startHarness, plan, START, OPERATOR, type Harness } from './harness';
+import { DEMO } from '../../../src/local/tenant';
+import { ALL_USERS, type AuthenticatorConfig } from '../../../src/policy/types';
+import { featureStatus } from '../../../src/policy';
+import { startHarness, plan, START, OPERATOR, APPROVER, type Harness } from '../harness';
 
 jest.setTimeout(60_000);
 
@@ -44,6 +44,22 @@ describe('a rollout through the rings', () => {
     expect(Date.parse(waiting.approval?.deadline ?? '') - Date.parse(waiting.approval?.requestedAt ?? '')).toBe(2 * 24 * HOUR);
     expect(waiting.health?.judged).toBe(true);
     expect((await h.live('displayAppInformation')).enabledTarget).toBe(DEMO.groups.pilot);
+  });
+
+  it('ignores a late decision about an earlier ring: the current checkpoint keeps waiting for its own', async () => {
+    h = await startHarness();
+    const id = await h.start(plan());
+    await h.drive(id, { until: (s) => s.status === 'AwaitingApproval' });
+    expect((await h.control(id, 'approve')).kind).toBe('accepted');
+    await h.drive(id, { until: (s) => s.status === 'AwaitingApproval' && s.currentRing === 'early', onApproval: () => 'wait' });
+    // A rejection of the pilot's card, answered only now: it must not reject the early adopters.
+    await h.client.raiseEvent(id, 'Rejection', { actor: APPROVER, ring: 'pilot', reason: 'too late' });
+    await h.host.idle();
+    const still = await h.status(id);
+    expect(still).toMatchObject({ status: 'AwaitingApproval', currentRing: 'early', enabledTarget: DEMO.groups.early });
+    expect(still.history[still.history.length - 1]).toMatchObject({ event: 'Approval.Ignored', message: 'Ignored a decision meant for ring pilot' });
+    expect((await h.control(id, 'approve')).kind).toBe('accepted');
+    expect((await h.drive(id)).status).toBe('Completed');
   });
 });
 
@@ -275,7 +291,7 @@ describe('one rollout per feature', () => {
 
   it('lets exactly one of two concurrent starts win', async () => {
     h = await startHarness();
-    const { startRollout } = await import('../../src/orchestration/control');
+    const { startRollout } = await import('../../../src/rollout/desk/start');
     const results = await Promise.all([startRollout(h.client, plan(), OPERATOR, { pollMs: 5 }), startRollout(h.client, plan(), OPERATOR, { pollMs: 5 })]);
     expect(results.map((r) => r.kind).sort()).toEqual(['conflict', 'started']);
   });

@@ -5,11 +5,13 @@ import type { DurableClient } from 'durable-functions';
 import { featureStatus, type FeatureStatus } from '../../src/policy';
 import type { Feature } from '../../src/policy/types';
 import type { RolloutPlan } from '../../src/plan';
-import { controlRollout, rolloutStatusOf, startRollout, tryGetStatus, type ControlAction } from '../../src/orchestration/control';
+import { controlRollout, type ControlAction } from '../../src/rollout/desk/control';
+import { rolloutStatusOf, tryGetStatus } from '../../src/rollout/desk/describe';
+import { startRollout } from '../../src/rollout/desk/start';
+import { configureServices } from '../../src/rollout/services';
+import type { Actor, RolloutStatus } from '../../src/rollout/types';
 import { driveRollout } from '../../src/local/drive';
-import { resetServices } from '../../src/orchestration/services';
-import type { Actor, RolloutStatus } from '../../src/orchestration/types';
-import { pointEnvironmentAt, UNPACED_REPORTS } from '../../src/local/connect';
+import { emulatedGraphOptions, UNPACED_REPORTS } from '../../src/local/connect';
 import { startLocalHost, type LocalHost } from '../../src/local/host';
 import { DEMO, startEmulatedTenant, type EmulatedTenant, type TenantOptions } from '../../src/local/tenant';
 
@@ -61,8 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tenant =
     options.tenant ??
     (await startEmulatedTenant({ shape: options.shape ?? 'featureSettings', now: () => host.clock.now(), reportsThrottle: false, ...options.tenantOptions }));
-  pointEnvironmentAt(tenant, options.shape === 'legacy' ? 'beta' : 'v1.0');
-  resetServices(UNPACED_REPORTS);
+  configureServices({ env: process.env, graph: { ...emulatedGraphOptions(tenant, options.shape === 'legacy' ? 'beta' : 'v1.0'), ...UNPACED_REPORTS } });
   const client = host.client();
 
   const status = async (id: string): Promise<RolloutStatus> => {

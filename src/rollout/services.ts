@@ -1,15 +1,15 @@
 import type { GraphGateway, GraphGatewayOptions } from '../graph';
 import type { Telemetry } from '../telemetry';
+import type { Notifier } from '../teams/notifier';
 import { appSetting } from '../settings';
 
 /**
- * What the activities talk to, built from the environment on first use. The heavy modules (@azure/identity, the Graph
- * client, the Application Insights SDK) are loaded here, lazily, so that a cold start of the Teams webhook does not
- * pay for them: every function file is loaded when the worker starts.
+ * The composition root: what the activities, the webhook and the timer talk to. Each entry point configures it once
+ * at start-up with what it needs (the Functions app from its app settings; `serve`, the demo and the tests with the
+ * Graph they point at). The heavy modules (@azure/identity, the Graph client, the Application Insights SDK) load on
+ * first use, so that a cold start of the Teams webhook does not pay for them: every function file is loaded when the
+ * worker starts.
  */
-export interface Notifier {
-  send(card: unknown): Promise<{ delivered: boolean; attempts: number }>;
-}
 
 export interface RolloutServices {
   graph: GraphGateway;
@@ -17,24 +17,28 @@ export interface RolloutServices {
   notifier: Notifier;
 }
 
-let current: Promise<RolloutServices> | undefined;
-let graphOverrides: Partial<GraphGatewayOptions> = {};
+export interface ServiceConfiguration {
+  /** Where the app settings come from (TEAMS_NOTIFY_URL, GRAPH_*, APPLICATIONINSIGHTS_*). */
+  env: NodeJS.ProcessEnv;
+  /** Gateway options the settings cannot express: an emulated tenant's URL and credential, no reports pacing on a virtual clock. */
+  graph?: Partial<GraphGatewayOptions>;
+}
+
+let configuration: ServiceConfiguration | undefined;
+let built: Promise<RolloutServices> | undefined;
+
+export function configureServices(config: ServiceConfiguration): void {
+  configuration = config;
+  built = undefined;
+}
 
 export function services(): Promise<RolloutServices> {
-  current ??= fromEnvironment(process.env);
-  return current;
+  if (!configuration) return Promise.reject(new Error('the rollout services are not configured: the entry point must call configureServices at start-up'));
+  built ??= build(configuration);
+  return built;
 }
 
-/**
- * Forget the services built so far: the next activity builds them again from the (changed) environment. The local
- * host passes gateway options here that the environment cannot express (no reports pacing on a virtual clock).
- */
-export function resetServices(overrides: Partial<GraphGatewayOptions> = {}): void {
-  current = undefined;
-  graphOverrides = overrides;
-}
-
-async function fromEnvironment(env: NodeJS.ProcessEnv): Promise<RolloutServices> {
+async function build({ env, graph: graphOverrides = {} }: ServiceConfiguration): Promise<RolloutServices> {
   const [{ getTelemetry }, { createGraphGateway, graphOptionsFromEnv }, { createNotifier }] = await Promise.all([
     import('../telemetry'),
     import('../graph'),

@@ -1,6 +1,6 @@
-import { driftOf, needsReminder } from '../../src/orchestration/watch';
-import type { RolloutStatus } from '../../src/orchestration/types';
-import type { AuthenticatorConfig } from '../../src/policy/types';
+import { driftOf, needsReminder } from '../../../src/rollout/desk/watch';
+import type { RolloutStatus } from '../../../src/rollout/types';
+import type { AuthenticatorConfig } from '../../../src/policy/types';
 
 const PILOT = '1ca44590-e896-4dbe-98ed-b140b1e7a53a';
 const OTHER = 'aede0efe-c1b4-40dc-8ae7-2c402f23e312';
@@ -55,7 +55,7 @@ describe('drift detection by the status timer', () => {
 });
 
 describe('approval reminders', () => {
-  const approval = { ring: 'pilot', requestedAt: '2026-11-30T08:00:00.000Z', deadline: '2026-12-02T08:00:00.000Z' };
+  const approval = { ring: 'pilot', requestedAt: '2026-11-30T08:00:00.000Z', deadline: '2026-12-02T08:00:00.000Z', onTimeout: 'rollback' as const };
   it('are due once less than a quarter of the approval timeout is left', () => {
     const waiting = rollout({ status: 'AwaitingApproval', approval });
     expect(needsReminder(waiting, new Date('2026-12-01T19:59:00Z'))).toBe(false);

@@ -1,5 +1,5 @@
-import { featureStatus } from '../policy';
-import { FEATURE_KEYS, type AuthenticatorConfig, type Feature, type RollbackMode } from '../policy/types';
+import { featureStatus } from '../../policy';
+import { FEATURE_KEYS, type AuthenticatorConfig, type Feature, type RollbackMode } from '../../policy/types';
 
 /** What an administrator must do by hand when the automatic rollback could not be verified. */
 export function manualRollbackInstructions(feature: Feature, mode: RollbackMode, snapshot: AuthenticatorConfig): string {

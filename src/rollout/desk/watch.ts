@@ -1,11 +1,11 @@
 import type { DurableClient } from 'durable-functions';
-import { featureStatus } from '../policy';
-import type { AuthenticatorConfig } from '../policy/types';
-import { approvalReminderCard, digestCard, type CardMessage } from '../teams/cards';
-import type { Telemetry } from '../telemetry';
-import { listRollouts } from './control';
-import { EVENTS } from './names';
-import { FINAL_STATUSES, type Actor, type DriftEvent, type RolloutStatus } from './types';
+import { featureStatus } from '../../policy';
+import type { AuthenticatorConfig } from '../../policy/types';
+import { approvalReminderCard, digestCard, type CardMessage } from '../../teams/cards';
+import type { Telemetry } from '../../telemetry';
+import { EVENTS } from '../names';
+import { FINAL_STATUSES, type Actor, type DriftEvent, type HistoryEventName, type RolloutStatus } from '../types';
+import { listRollouts } from './list';
 
 /**
  * The scheduled status timer: per tick, one read of the policy for all rollouts, drift detection, approval reminders
@@ -15,7 +15,7 @@ import { FINAL_STATUSES, type Actor, type DriftEvent, type RolloutStatus } from 
 export const MAX_ROLLOUTS_PER_TICK = 50;
 const TIMER: Actor = { name: 'status timer', via: 'timer' };
 /** Writes in flight: the status lags the tenant for a moment, which is not drift. */
-const WRITING_EVENTS = new Set(['Ring.Enabling', 'Rollback.Started']);
+const WRITING_EVENTS: ReadonlySet<HistoryEventName> = new Set(['Ring.Enabling', 'Rollback.Started']);
 
 export interface WatchDeps {
   client: DurableClient;
@@ -49,7 +49,7 @@ export async function statusTick(deps: WatchDeps): Promise<TickReport> {
     }
     if (needsReminder(rollout, deps.now) && rollout.approval) {
       await deps.notify(
-        approvalReminderCard({ rolloutId: rollout.id, feature: rollout.feature, ring: rollout.approval.ring, deadline: rollout.approval.deadline, now: deps.now, onTimeout: 'rollback' }),
+        approvalReminderCard({ rolloutId: rollout.id, feature: rollout.feature, ring: rollout.approval.ring, deadline: rollout.approval.deadline, now: deps.now, onTimeout: rollout.approval.onTimeout }),
       );
       await deps.client.raiseEvent(rollout.id, EVENTS.reminderSent, { actor: TIMER, ring: rollout.approval.ring });
       deps.telemetry.event('Approval.Reminded', { rolloutId: rollout.id, feature: rollout.feature, ring: rollout.approval.ring });

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { toJsonPath, type PlanProblem } from '../plan';
+import { MAX_REASON_LENGTH } from '../teams/commands';
+
+/** The optional body of a control request: why the operator or approver acts (the same bound as in Teams). */
+
+const REASON_RULE = `must be a string of at most ${MAX_REASON_LENGTH} characters`;
+
+const controlBody = z.object(
+  { reason: z.string({ error: REASON_RULE }).max(MAX_REASON_LENGTH, REASON_RULE).optional() },
+  { error: 'must be a JSON object, such as {"reason": "..."}' },
+);
+
+export type ControlBody = z.output<typeof controlBody>;
+
+export function parseControlBody(value: unknown): { ok: true; body: ControlBody } | { ok: false; errors: PlanProblem[] } {
+  const parsed = controlBody.safeParse(value);
+  if (parsed.success) return { ok: true, body: parsed.data };
+  return { ok: false, errors: parsed.error.issues.map((issue) => ({ path: toJsonPath(issue.path), message: issue.message })) };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { planRollback } from '../../policy';
+import type { GraphGateway } from '../../graph';
+import { services } from '../services';
+import type { RollbackInput, RollbackResult } from '../types';
+import { authenticatorConfig, feature, parseActivityInput, rolloutId } from './input';
+import { verifiedWrite } from './write';
+
+/** The rollback: reads the tenant, then one verified PATCH of the feature's entry back to the snapshot's. */
+
+const rollbackInput: z.ZodType<RollbackInput> = z.object({
+  rolloutId,
+  feature,
+  mode: z.enum(['default', 'snapshot']),
+  snapshot: authenticatorConfig,
+  rolloutTargets: z.array(z.string()),
+  reason: z.string(),
+});
+
+export async function rollback(graph: GraphGateway, input: RollbackInput): Promise<RollbackResult> {
+  const current = await graph.readConfig();
+  const planned = planRollback(input.snapshot, current, input.feature, input.mode, input.rolloutTargets);
+  return { ...(await verifiedWrite(graph, current, planned)), verified: true };
+}
+
+export async function rollbackActivity(input: unknown): Promise<RollbackResult> {
+  const request = parseActivityInput('rollbackActivity', rollbackInput, input);
+  return rollback((await services()).graph, request);
+}

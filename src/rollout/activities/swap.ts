@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { planEnable } from '../../policy';
+import type { GraphGateway } from '../../graph';
+import { services } from '../services';
+import type { EnableRingInput, WriteResult } from '../types';
+import { feature, parseActivityInput, rolloutId } from './input';
+import { verifiedWrite } from './write';
+
+/** The swap: moves the feature's one enabled target to the ring with one verified PATCH. */
+
+const enableRingInput: z.ZodType<EnableRingInput> = z.object({ rolloutId, feature, ring: z.string(), target: z.string() });
+
+export async function enableRing(graph: GraphGateway, input: EnableRingInput): Promise<WriteResult> {
+  const current = await graph.readConfig();
+  return verifiedWrite(graph, current, planEnable(current, input.feature, input.target));
+}
+
+export async function enableRingActivity(input: unknown): Promise<WriteResult> {
+  const request = parseActivityInput('enableRingActivity', enableRingInput, input);
+  return enableRing((await services()).graph, request);
+}
