@@ -43,11 +43,11 @@ export async function driveThroughTeams(h: Harness, plan: RolloutPlan, caller: T
     const requests = h.tenant.control.requests();
     result.steps.push({
       kind,
-      events: status.history.slice(historyMark).map((e) => e.event),
+      events: status.history.filter((e) => e.seq >= historyMark).map((e) => e.event),
       requests: requests.slice(requestMark).filter((r) => r.path !== '/msi/token'),
     });
     requestMark = requests.length;
-    historyMark = status.history.length;
+    historyMark = (status.history[status.history.length - 1]?.seq ?? -1) + 1;
     result.final = status;
     if (FINAL_STATUSES.has(status.status)) return result;
 

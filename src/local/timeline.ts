@@ -6,7 +6,8 @@ import type { RolloutStatus } from '../rollout/types';
  * figures. Used by `npm start`; pure, so it is tested on its own.
  */
 export class TimelinePrinter {
-  private printedHistory = 0;
+  /** The seq of the next history entry to print: the status keeps only the newest entries, so positions shift. */
+  private nextSeq = 0;
   private lastHealth: string | undefined;
 
   constructor(private readonly out: (line: string) => void) {}
@@ -19,12 +20,12 @@ export class TimelinePrinter {
       this.lastHealth = status.health.until;
       this.out(`${stamp(status.health.until)}  ${pad('Health', 16)} ${describeHealth(status.health)}`);
     }
-    for (const entry of status.history.slice(this.printedHistory)) {
+    for (const entry of status.history.filter((e) => e.seq >= this.nextSeq)) {
       const who = entry.actor && entry.actor.via !== 'rollout' && !entry.message.includes(entry.actor.name) ? `  [${entry.actor.name}]` : '';
       this.out(`${stamp(entry.at)}  ${pad(entry.status, 16)} ${entry.message}${who}`);
       if (entry.event === 'Rollout.Started') this.preflight(status);
     }
-    this.printedHistory = status.history.length;
+    this.nextSeq = Math.max(this.nextSeq, ...status.history.map((e) => e.seq + 1));
     this.preflight(status);
   }
 

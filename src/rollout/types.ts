@@ -71,10 +71,13 @@ export type HistoryEventName =
   | 'Rollout.Paused'
   | 'Rollout.Resumed'
   | 'Rollback.Started'
+  | 'Rollback.Retrying'
   | 'Rollback.Completed'
   | 'Rollback.Failed';
 
 export interface HistoryEntry {
+  /** 0, 1, 2, ... in the order entries were made; the status keeps the first and the newest (see historyOmitted). */
+  seq: number;
   at: string;
   status: RolloutStatusName;
   event: HistoryEventName;
@@ -110,6 +113,8 @@ export interface RolloutStatus {
   health: HealthFigures | null;
   message: string;
   history: HistoryEntry[];
+  /** How many entries between the first and the oldest kept were left out to keep the status small. */
+  historyOmitted?: number;
   startedBy: Actor;
   shape?: PolicyShape;
   warnings: string[];
@@ -198,6 +203,12 @@ export interface Announcement {
   measurements?: Record<string, number>;
   card?: CardModel;
 }
+
+/**
+ * What an activity answers: its value, or the sentence of its failure and whether trying again can help. The
+ * rollout retries with its own backoff timers, so it must know which failures are final.
+ */
+export type ActivityResult<T> = { ok: true; value: T } | { ok: false; error: string; permanent: boolean };
 
 /** The orchestration's output (also kept after it ends). */
 export interface RolloutOutput {

@@ -3,7 +3,7 @@ import type { GraphGateway } from '../../graph';
 import type { RolloutEventProperties } from '../../telemetry';
 import { services } from '../services';
 import type { HealthCheckInput, HealthFigures } from '../types';
-import { feature, parseActivityInput, rolloutId, timestamp } from './input';
+import { feature, parseActivityInput, rolloutId, settle, timestamp, type ActivityResult } from './input';
 
 /** The health check: the ring members' MFA sign-ins since the ring was enabled, judged against the plan. */
 
@@ -36,8 +36,11 @@ export async function checkHealth(graph: GraphGateway, input: HealthCheckInput):
   };
 }
 
-export async function checkHealthActivity(input: unknown): Promise<HealthFigures> {
-  const request = parseActivityInput('checkHealthActivity', healthCheckInput, input);
+export function checkHealthActivity(input: unknown): Promise<ActivityResult<HealthFigures>> {
+  return settle(() => checkHealthMeasured(parseActivityInput('checkHealthActivity', healthCheckInput, input)));
+}
+
+async function checkHealthMeasured(request: HealthCheckInput): Promise<HealthFigures> {
   const { graph, telemetry } = await services();
   const figures = await checkHealth(graph, request);
   const properties: RolloutEventProperties = { rolloutId: request.rolloutId, feature: request.feature, ring: request.ring, target: request.target };

@@ -5,7 +5,7 @@ import { planSchema, type RolloutPlan } from '../../plan';
 import type { GraphGateway } from '../../graph';
 import { services } from '../services';
 import type { PreflightResult, RingPreflight } from '../types';
-import { parseActivityInput, rolloutId } from './input';
+import { parseActivityInput, rolloutId, settle, type ActivityResult } from './input';
 
 /**
  * Preflight: reads the configuration (the snapshot, recorded in the orchestration history before any write) and
@@ -104,8 +104,11 @@ async function nestingWarnings(graph: GraphGateway, plan: RolloutPlan, rings: Ri
   return warnings;
 }
 
-export async function preflightActivity(input: unknown): Promise<PreflightResult> {
-  const request = parseActivityInput('preflightActivity', preflightInput, input);
+export function preflightActivity(input: unknown): Promise<ActivityResult<PreflightResult>> {
+  return settle(() => preflightMeasured(parseActivityInput('preflightActivity', preflightInput, input)));
+}
+
+async function preflightMeasured(request: PreflightInput): Promise<PreflightResult> {
   const { graph, telemetry } = await services();
   const result = await preflight(graph, request);
   const outcome = result.enforcedByMicrosoft ? 'enforced by Microsoft' : result.errors.length > 0 ? result.errors.join(' ') : 'ready';

@@ -3,7 +3,7 @@ import { planRollback } from '../../policy';
 import type { GraphGateway } from '../../graph';
 import { services } from '../services';
 import type { RollbackInput, RollbackResult } from '../types';
-import { authenticatorConfig, feature, parseActivityInput, rolloutId } from './input';
+import { authenticatorConfig, feature, parseActivityInput, rolloutId, settle, type ActivityResult } from './input';
 import { verifiedWrite } from './write';
 
 /** The rollback: reads the tenant, then one verified PATCH of the feature's entry back to the snapshot's. */
@@ -23,7 +23,6 @@ export async function rollback(graph: GraphGateway, input: RollbackInput): Promi
   return { ...(await verifiedWrite(graph, current, planned)), verified: true };
 }
 
-export async function rollbackActivity(input: unknown): Promise<RollbackResult> {
-  const request = parseActivityInput('rollbackActivity', rollbackInput, input);
-  return rollback((await services()).graph, request);
+export function rollbackActivity(input: unknown): Promise<ActivityResult<RollbackResult>> {
+  return settle(async () => rollback((await services()).graph, parseActivityInput('rollbackActivity', rollbackInput, input)));
 }

@@ -3,7 +3,7 @@ import { planEnable } from '../../policy';
 import type { GraphGateway } from '../../graph';
 import { services } from '../services';
 import type { EnableRingInput, WriteResult } from '../types';
-import { feature, parseActivityInput, rolloutId } from './input';
+import { feature, parseActivityInput, rolloutId, settle, type ActivityResult } from './input';
 import { verifiedWrite } from './write';
 
 /** The swap: moves the feature's one enabled target to the ring with one verified PATCH. */
@@ -15,7 +15,6 @@ export async function enableRing(graph: GraphGateway, input: EnableRingInput): P
   return verifiedWrite(graph, current, planEnable(current, input.feature, input.target));
 }
 
-export async function enableRingActivity(input: unknown): Promise<WriteResult> {
-  const request = parseActivityInput('enableRingActivity', enableRingInput, input);
-  return enableRing((await services()).graph, request);
+export function enableRingActivity(input: unknown): Promise<ActivityResult<WriteResult>> {
+  return settle(async () => enableRing((await services()).graph, parseActivityInput('enableRingActivity', enableRingInput, input)));
 }

@@ -9,6 +9,7 @@ import { EventInbox } from './inbox';
 import { manualRollbackInstructions } from './manual-rollback';
 import { StatusBook } from './status';
 import type {
+  ActivityResult,
   Actor,
   ControlEvent,
   DriftEvent,
@@ -32,16 +33,43 @@ import type {
 
 const PRODUCT: Actor = { name: 'authenticator-rollout', via: 'rollout' };
 
-/** Graph writes and reads: retried with backoff by the durable engine on top of the gateway's own 429/503 handling. */
-export const GRAPH_ACTIVITY_RETRY = retryOptions(5_000, 4);
-/** Rollback tries harder: it is the way back to a known state. */
-export const ROLLBACK_RETRY = retryOptions(10_000, 6);
+/** What abort, pause and drift interrupt: every wait, activity and backoff of the rollout races them. */
+const CONTROL_EVENTS = [EVENTS.abort, EVENTS.pause, EVENTS.drift] as const;
 
-function retryOptions(firstMs: number, attempts: number): df.RetryOptions {
-  const options = new df.RetryOptions(firstMs, attempts);
-  options.backoffCoefficient = 2;
-  options.maxRetryIntervalInMilliseconds = 5 * 60_000;
-  return options;
+/**
+ * Retries of Graph work, made by the rollout itself with durable timers raced against the control events, so that an
+ * abort is never stuck behind a backoff. A failure that cannot heal (403, 404, a bad request) is not retried.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+export const GRAPH_RETRY: RetryPolicy = { attempts: 4, firstDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
+/** Rollback tries harder: it is the way back to a known state. */
+export const ROLLBACK_RETRY: RetryPolicy = { attempts: 6, firstDelayMs: 10_000, maxDelayMs: 5 * 60_000 };
+
+function backoffMs(policy: RetryPolicy, failedAttempt: number): number {
+  return Math.min(policy.firstDelayMs * 2 ** (failedAttempt - 1), policy.maxDelayMs);
+}
+
+type StepOutcome<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'failed'; error: string; attempts: number }
+  /** A control event arrived; it is left in the inbox for the caller's next wait. */
+  | { kind: 'interrupted' };
+
+interface StepOptions {
+  retry: RetryPolicy;
+  /**
+   * A write is never abandoned half-way: the rollback that may follow reads the tenant, and must not race a PATCH
+   * still in flight. Control events that arrive meanwhile are acted on right after it.
+   */
+  write?: boolean;
+  /** The rollback: runs to its end whatever arrives (events stay unread). */
+  uninterruptible?: boolean;
+  /** Called before each backoff, to say in the status what failed and when the next attempt is. */
+  onRetry?: (failedAttempt: number, error: string, nextAttemptAt: Date) => void;
 }
 
 type RollbackOutcome = { kind: 'rollback'; reason: string; actor: Actor; breachAt?: Date };
@@ -51,6 +79,7 @@ type ControlOutcome = RollbackOutcome | { kind: 'continue'; pausedMs: number };
 const CONTINUE: Outcome = { kind: 'continue' };
 
 type Wakeup = { kind: 'timer' } | { kind: 'event'; name: string; payload: unknown };
+const INTERRUPTED = Symbol('interrupted');
 
 export function* rolloutOrchestrator(context: OrchestrationContext): Generator<Task, RolloutOutput, unknown> {
   const input = context.df.getInput<RolloutInput>();
@@ -63,6 +92,8 @@ class RolloutRun {
   private readonly book: StatusBook;
   private readonly lockId: df.EntityId;
   private snapshot: PreflightResult['snapshot'] | undefined;
+  /** Set when the first swap is sent: from then on, ending early means rolling back. */
+  private writeStarted = false;
 
   constructor(
     private readonly context: OrchestrationContext,
@@ -104,21 +135,24 @@ class RolloutRun {
 
   /** Returns 'ended' when the rollout reached a final status by itself, or the reason to roll back. */
   private *walkRings(): Generator<Task, 'ended' | RollbackOutcome, unknown> {
-    let preflight: PreflightResult;
-    try {
-      preflight = (yield this.context.df.callActivityWithRetry(ACTIVITIES.preflight, GRAPH_ACTIVITY_RETRY, {
-        rolloutId: this.input.rolloutId,
-        plan: this.plan,
-      })) as PreflightResult;
-    } catch (error) {
-      this.book.transition('Failed', 'Rollout.Failed', `Preflight could not read the tenant: ${errorMessage(error)}. Nothing was changed.`);
-      yield* this.announce('Rollout.Failed', 'failed', { reason: errorMessage(error) });
-      return 'ended';
+    let preflight: PreflightResult | undefined;
+    while (!preflight) {
+      const step = yield* this.step<PreflightResult>(ACTIVITIES.preflight, { rolloutId: this.input.rolloutId, plan: this.plan }, { retry: GRAPH_RETRY });
+      if (step.kind === 'failed') {
+        this.book.transition('Failed', 'Rollout.Failed', `Preflight could not read the tenant: ${step.error}. Nothing was changed.`);
+        yield* this.announce('Rollout.Failed', 'failed', { reason: step.error });
+        return 'ended';
+      }
+      if (step.kind === 'done') preflight = step.value;
+      else {
+        const control = yield* this.takeControl(undefined);
+        if (control?.kind === 'rollback') return control;
+      }
     }
     this.snapshot = preflight.snapshot;
     this.status.shape = preflight.shape;
     this.status.enabledTarget = preflight.enabledTargetBefore;
-    this.status.warnings = preflight.warnings;
+    this.book.warn(preflight.warnings);
     this.status.rings = preflight.rings;
 
     if (preflight.enforcedByMicrosoft) {
@@ -162,6 +196,9 @@ class RolloutRun {
   }
 
   private *enableRing(ring: Ring): Generator<Task, Outcome, unknown> {
+    // Abort or pause sent while the previous step ran are acted on before this ring is enabled.
+    const before = yield* this.takeControl(this.previousRing(ring));
+    if (before?.kind === 'rollback') return before;
     this.status.currentRing = ring.name;
     this.status.health = null;
     this.book.transition('Running', 'Ring.Enabling', `Enabling ${this.plan.feature} for ring ${ring.name} (${ring.target})`, { ring: ring.name });
@@ -209,13 +246,14 @@ class RolloutRun {
       maxFailureRate: this.plan.health.maxFailureRate,
       minSignIns: this.plan.health.minSignIns,
     };
-    let figures: HealthFigures;
-    try {
-      figures = (yield this.context.df.callActivityWithRetry(ACTIVITIES.checkHealth, GRAPH_ACTIVITY_RETRY, request)) as HealthFigures;
-    } catch (error) {
+    const step = yield* this.step<HealthFigures>(ACTIVITIES.checkHealth, request, { retry: GRAPH_RETRY });
+    // The soak's next wait takes the event that interrupted the check.
+    if (step.kind === 'interrupted') return CONTINUE;
+    if (step.kind === 'failed') {
       // The gate fails closed: a rollout that cannot see its health does not go on.
-      return { kind: 'rollback', reason: `the health of ring ${ring.name} could not be checked: ${errorMessage(error)}`, actor: PRODUCT, breachAt: this.now };
+      return { kind: 'rollback', reason: `the health of ring ${ring.name} could not be checked: ${step.error}`, actor: PRODUCT, breachAt: this.now };
     }
+    const figures = step.value;
     this.status.health = figures;
     this.book.publish();
     if (!figures.breached) return CONTINUE;
@@ -293,7 +331,7 @@ class RolloutRun {
   }
 
   /** Abort, Pause and DriftDetected, wherever the rollout is. */
-  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>, ring: Ring): Generator<Task, ControlOutcome, unknown> {
+  private *handleControl(wake: Extract<Wakeup, { kind: 'event' }>, ring: Ring | undefined): Generator<Task, ControlOutcome, unknown> {
     if (wake.name === EVENTS.abort) {
       const event = wake.payload as ControlEvent;
       return { kind: 'rollback', reason: `aborted by ${event.actor.name}${event.reason ? `: ${event.reason}` : ''}`, actor: event.actor };
@@ -304,6 +342,7 @@ class RolloutRun {
       const resumed = yield* this.pause(message, drift.actor, 'drift', { observedTarget: drift.observedTarget });
       if (resumed.kind === 'rollback') return resumed;
       // Resuming means "carry on with the rollout": the ring must be what the tenant shows again.
+      if (!ring) return resumed;
       const reapplied = yield* this.reapply(ring);
       return reapplied.kind === 'rollback' ? reapplied : resumed;
     }
@@ -317,13 +356,33 @@ class RolloutRun {
    */
   private *swap(ring: Ring, doing: string): Generator<Task, { kind: 'swapped'; result: WriteResult } | RollbackOutcome, unknown> {
     const request: EnableRingInput = { rolloutId: this.input.rolloutId, feature: this.plan.feature, ring: ring.name, target: ring.target };
-    try {
-      const result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.enableRing, GRAPH_ACTIVITY_RETRY, request)) as WriteResult;
-      this.status.enabledTarget = result.enabledTarget;
-      return { kind: 'swapped', result };
-    } catch (error) {
-      return { kind: 'rollback', reason: `${doing} failed: ${errorMessage(error)}`, actor: PRODUCT };
+    for (;;) {
+      this.writeStarted = true;
+      const step = yield* this.step<WriteResult>(ACTIVITIES.enableRing, request, { retry: GRAPH_RETRY, write: true });
+      if (step.kind === 'failed') return { kind: 'rollback', reason: `${doing} failed: ${step.error}`, actor: PRODUCT };
+      if (step.kind === 'done') {
+        this.status.enabledTarget = step.value.enabledTarget;
+        const after = yield* this.takeControl(ring);
+        if (after?.kind === 'rollback') return after;
+        return { kind: 'swapped', result: step.value };
+      }
+      // Interrupted between attempts: abort rolls back; after a pause the swap is tried again.
+      const control = yield* this.takeControl(ring);
+      if (control?.kind === 'rollback') return control;
     }
+  }
+
+  /** Acts on a control event that has already arrived, if any; undefined when there is none. */
+  private *takeControl(ring: Ring | undefined): Generator<Task, ControlOutcome | undefined, unknown> {
+    const early = this.inbox.delivered(CONTROL_EVENTS);
+    if (!early) return undefined;
+    const name = this.inbox.take(early) ?? 'unknown';
+    return yield* this.handleControl({ kind: 'event', name, payload: early.result }, ring);
+  }
+
+  private previousRing(ring: Ring): Ring | undefined {
+    const index = this.plan.rings.indexOf(ring);
+    return index > 0 ? this.plan.rings[index - 1] : undefined;
   }
 
   /** Enables the current ring again after a change outside the rollout (no PATCH when it is still in effect). */
@@ -368,6 +427,12 @@ class RolloutRun {
   private *rollback(reason: string, actor: Actor, breachAt?: Date): Generator<Task, RolloutOutput, unknown> {
     this.status.nextCheckpointAt = null;
     delete this.status.approval;
+    if (!this.writeStarted) {
+      // Nothing was written, so there is nothing to restore: writing the snapshot back would itself be a change.
+      this.book.transition('RolledBack', 'Rollback.Completed', `Stopped before any change: ${reason}. Nothing was written; the tenant is as it was.`, { actor });
+      yield* this.announce('Rollback.Completed', undefined, { actor, reason });
+      return this.finish();
+    }
     this.book.transition('Running', 'Rollback.Started', `Rolling back (${this.plan.rollback}): ${reason}`, { actor });
     yield* this.announce('Rollback.Started', undefined, { actor, reason });
     if (!this.snapshot) {
@@ -382,16 +447,26 @@ class RolloutRun {
       rolloutTargets: this.plan.rings.map((r) => r.target),
       reason,
     };
-    try {
-      const result = (yield this.context.df.callActivityWithRetry(ACTIVITIES.rollback, ROLLBACK_RETRY, request)) as RollbackResult;
+    const onRetry = (attempt: number, error: string, next: Date): void =>
+      this.book.transition(
+        'Running',
+        'Rollback.Retrying',
+        `Rolling back (${this.plan.rollback}): attempt ${attempt} of ${ROLLBACK_RETRY.attempts} failed (${error}); next attempt at ${next.toISOString()}. Why: ${reason}`,
+        { actor },
+      );
+    // Abort, pause and drift mean nothing once the rollout is on its way back: the rollback runs to its end.
+    const step = yield* this.step<RollbackResult>(ACTIVITIES.rollback, request, { retry: ROLLBACK_RETRY, write: true, uninterruptible: true, onRetry });
+    if (step.kind === 'done') {
+      const result = step.value;
       this.status.enabledTarget = result.enabledTarget;
       this.book.transition('RolledBack', 'Rollback.Completed', `Rolled back and verified: ${reason}. Restored ${sentence(result.summary)}.`, { actor });
       const measurements: Record<string, number> = {};
       if (breachAt) measurements.breachToVerifiedSeconds = (this.now.getTime() - breachAt.getTime()) / 1000;
       yield* this.announce('Rollback.Completed', 'rollback', { actor, reason, measurements, rollback: { restored: result.summary, verified: result.verified } });
-    } catch (error) {
+    } else {
+      const failure = step.kind === 'failed' ? step : { error: 'interrupted', attempts: 0 };
       const message =
-        `Rollback FAILED after ${ROLLBACK_RETRY.maxNumberOfAttempts} attempts (${errorMessage(error)}); the tenant was NOT verified to be restored. ` +
+        `Rollback FAILED after ${failure.attempts} attempts (${failure.error}); the tenant was NOT verified to be restored. ` +
         `Why the rollback ran: ${reason}. ${manualRollbackInstructions(this.plan.feature, this.plan.rollback, this.snapshot)}`;
       this.book.transition('Failed', 'Rollback.Failed', message, { actor });
       yield* this.announce('Rollback.Failed', 'failed', { actor, reason: message });
@@ -405,6 +480,8 @@ class RolloutRun {
    * sent to the extension as a second CreateTimer action, which takes a new sequence number and stalls the replay.
    */
   private *wait(fireAt: Date | null, names: readonly string[]): Generator<Task, Wakeup, unknown> {
+    const early = this.inbox.delivered(names);
+    if (early) return { kind: 'event', name: this.inbox.take(early) ?? 'unknown', payload: early.result };
     const timer = fireAt ? this.context.df.createTimer(fireAt) : undefined;
     const waiters = names.map((name) => this.inbox.waiter(name));
     const winner = (yield this.context.df.Task.any(timer ? [timer, ...waiters] : waiters)) as Task;
@@ -414,12 +491,49 @@ class RolloutRun {
     return { kind: 'event', name, payload: winner.result };
   }
 
+  /**
+   * One piece of Graph work, retried by the rollout with durable backoff timers. Reads race the control events and
+   * give way to them at once; a write runs to its end first. Either way an event that arrives is left in the inbox,
+   * and `interrupted` tells the caller to go and take it.
+   */
+  private *step<T>(activity: string, input: unknown, options: StepOptions): Generator<Task, StepOutcome<T>, unknown> {
+    for (let attempt = 1; ; attempt++) {
+      if (!options.write && this.inbox.delivered(CONTROL_EVENTS)) return { kind: 'interrupted' };
+      const task = this.context.df.callActivity(activity, input);
+      const answered = options.write ? ((yield task) as ActivityResult<T>) : yield* this.raceControl<ActivityResult<T>>(task);
+      if (answered === INTERRUPTED) return { kind: 'interrupted' };
+      if (answered.ok) return { kind: 'done', value: answered.value };
+      if (answered.permanent || attempt >= options.retry.attempts) return { kind: 'failed', error: answered.error, attempts: attempt };
+      const nextAttemptAt = new Date(this.now.getTime() + backoffMs(options.retry, attempt));
+      options.onRetry?.(attempt, answered.error, nextAttemptAt);
+      const timer = this.context.df.createTimer(nextAttemptAt);
+      if (options.uninterruptible) {
+        yield timer;
+        continue;
+      }
+      // Once abort or pause has arrived, a failed attempt is not tried again, not even a write's.
+      if ((yield* this.raceControl(timer)) === INTERRUPTED) {
+        if (!timer.isCompleted) timer.cancel();
+        return { kind: 'interrupted' };
+      }
+    }
+  }
+
+  /** Awaits `task` unless a control event arrives first (or has already arrived); the event is not taken. */
+  private *raceControl<T>(task: Task): Generator<Task, T | typeof INTERRUPTED, unknown> {
+    if (this.inbox.delivered(CONTROL_EVENTS)) return INTERRUPTED;
+    const waiters = CONTROL_EVENTS.map((name) => this.inbox.waiter(name));
+    const winner = (yield this.context.df.Task.any([task, ...waiters])) as Task;
+    return winner === task ? (task.result as T) : INTERRUPTED;
+  }
+
   private *announce(event: RolloutEventName, card: CardKind | undefined, details: AnnouncementDetails): Generator<Task, void, unknown> {
     // Built now, as plain copies: the SDK serialises actions when the episode ends, when the live status may have moved on.
     const source = { plan: this.plan, status: this.status, ...(this.input.statusUrl ? { statusUrl: this.input.statusUrl } : {}) };
     const message = JSON.parse(JSON.stringify(announcement(source, event, card, details))) as ReturnType<typeof announcement>;
     try {
-      yield this.context.df.callActivity(ACTIVITIES.announce, message);
+      // A slow Teams endpoint must not hold up an abort: the event stays in the inbox for the next wait.
+      yield* this.raceControl(this.context.df.callActivity(ACTIVITIES.announce, message));
     } catch {
       // Announcing is best effort: the activity already retries and logs; a rollout never fails because of it.
     }
@@ -440,14 +554,4 @@ class RolloutRun {
 /** A summary without its closing full stop, to sit inside a sentence. */
 function sentence(text: string): string {
   return text.replace(/\.\s*$/, '');
-}
-
-/**
- * The sentence of an activity failure. The SDK's text is "Activity function 'x' failed: <message> \n <details>", where
- * the details repeat the message as JSON (and in Azure may carry a stack): only the message goes into the status.
- */
-export function errorMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const firstLine = text.split('\n')[0] ?? '';
-  return firstLine.replace(/^Activity function '[^']*' failed:\s*/, '').trim();
 }

@@ -1,8 +1,14 @@
 import type { OrchestrationContext } from 'durable-functions';
 import type { Actor, HistoryEventName, RolloutInput, RolloutStatus, RolloutStatusName } from '../types';
 
-/** The history kept in the status: the first entry (who started it) and the newest ones. */
-const MAX_HISTORY = 200;
+/**
+ * Durable Functions keeps at most 16 KB of UTF-16 JSON as a custom status (8,192 characters): the status stays below
+ * this many characters, by keeping the first history entry (who started it) and as many of the newest as fit.
+ */
+export const MAX_STATUS_CHARS = 7_000;
+/** What the status keeps of long lists that are not history. */
+const MAX_WARNINGS = 12;
+const MAX_TEXT = 1_000;
 
 /**
  * The rollout's public status (the orchestration's custom status), kept in one place: every change of phase goes
@@ -11,6 +17,7 @@ const MAX_HISTORY = 200;
  */
 export class StatusBook {
   readonly status: RolloutStatus;
+  private nextSeq = 0;
 
   constructor(
     private readonly context: OrchestrationContext,
@@ -44,9 +51,15 @@ export class StatusBook {
   /** A history entry; the message stays what the phase said. */
   record(status: RolloutStatusName, event: HistoryEventName, message: string, extra: { ring?: string; actor?: Actor } = {}): void {
     this.status.status = status;
-    this.status.history.push({ at: this.now.toISOString(), status, event, message, ...extra });
-    if (this.status.history.length > MAX_HISTORY) this.status.history.splice(1, this.status.history.length - MAX_HISTORY);
+    this.status.history.push({ seq: this.nextSeq++, at: this.now.toISOString(), status, event, message: shorten(message), ...extra });
     this.publish();
+  }
+
+  /** Preflight's warnings, kept to a size the status can carry. */
+  warn(warnings: string[]): void {
+    const kept = warnings.slice(0, MAX_WARNINGS).map(shorten);
+    if (warnings.length > MAX_WARNINGS) kept.push(`...and ${warnings.length - MAX_WARNINGS} more warnings`);
+    this.status.warnings = kept;
   }
 
   paused(event: 'Rollout.Paused' | 'Drift.Detected', reason: string, by: Actor): void {
@@ -60,6 +73,21 @@ export class StatusBook {
   }
 
   publish(): void {
+    this.fit();
     this.context.df.setCustomStatus(this.status);
   }
+
+  private fit(): void {
+    const history = this.status.history;
+    let size = JSON.stringify(this.status).length;
+    while (size > MAX_STATUS_CHARS && history.length > 2) {
+      const [dropped] = history.splice(1, 1);
+      this.status.historyOmitted = (this.status.historyOmitted ?? 0) + 1;
+      size -= dropped ? JSON.stringify(dropped).length : 0;
+    }
+  }
+}
+
+function shorten(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 3)}...`;
 }

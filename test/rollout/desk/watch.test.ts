@@ -25,7 +25,7 @@ function rollout(overrides: Partial<RolloutStatus> = {}): RolloutStatus {
     nextCheckpointAt: null,
     health: null,
     message: '',
-    history: [{ at: '2026-11-30T08:00:00.000Z', status: 'Running', event: 'Ring.Enabled', message: 'enabled' }],
+    history: [{ seq: 1, at: '2026-11-30T08:00:00.000Z', status: 'Running', event: 'Ring.Enabled', message: 'enabled' }],
     startedBy: { name: 'Dana', via: 'api' },
     warnings: [],
     ...overrides,
@@ -47,7 +47,7 @@ describe('drift detection by the status timer', () => {
   });
 
   it('ignores rollouts whose own write is in flight, paused ones and finished ones', () => {
-    const writing = rollout({ history: [{ at: '2026-11-30T08:00:00.000Z', status: 'Running', event: 'Ring.Enabling', message: '' }] });
+    const writing = rollout({ history: [{ seq: 1, at: '2026-11-30T08:00:00.000Z', status: 'Running', event: 'Ring.Enabling', message: '' }] });
     expect(driftOf(writing, config('enabled', OTHER))).toBeUndefined();
     expect(driftOf(rollout({ status: 'Paused' }), config('enabled', OTHER))).toBeUndefined();
     expect(driftOf(rollout({ status: 'Completed' }), config('enabled', OTHER))).toBeUndefined();
