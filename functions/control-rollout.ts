@@ -7,7 +7,7 @@ import { callerFrom, missingRole, ROLES } from '../src/api/principal';
 import { controlRollout, selfApprovalAllowed, type ControlAction } from '../src/rollout/desk/control';
 import { ROLLOUT_ID_PATTERN } from '../src/rollout/names';
 
-/** POST /api/rollouts/{id}/{action}: approve, reject, pause, resume or abort, with an optional reason. */
+/** POST /api/rollouts/{id}/{action}: approve, reject, pause, resume or abort, with an optional reason (and ring). */
 
 const CONTROL_ACTIONS: ReadonlySet<string> = new Set<ControlAction>(['approve', 'reject', 'pause', 'resume', 'abort']);
 
@@ -29,12 +29,15 @@ export async function controlRolloutHandler(request: HttpRequest, context: Invoc
   const control = parseControlBody(json.value);
   if (!control.ok) return { status: 400, jsonBody: { errors: control.errors } };
 
-  const result = await controlRollout(df.getClient(context), id, action, caller.caller.actor, control.body.reason, { allowSelfApproval: selfApprovalAllowed() });
+  const result = await controlRollout(df.getClient(context), id, action, caller.caller.actor, control.body.reason, {
+    allowSelfApproval: selfApprovalAllowed(),
+    ...(control.body.ring !== undefined ? { ring: control.body.ring } : {}),
+  });
   switch (result.kind) {
     case 'not-found':
       return problem(404, 'NotFound', `no rollout has the id "${id}"`);
     case 'conflict':
-      return problem(409, 'Conflict', result.reason, { status: result.status });
+      return problem(409, 'Conflict', result.reason, { status: result.status, ...(result.currentRing ? { currentRing: result.currentRing } : {}) });
     case 'forbidden':
       return problem(403, 'Forbidden', result.reason);
     case 'accepted':

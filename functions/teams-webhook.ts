@@ -2,6 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { readBody } from '../src/api/http';
 import { guarded } from '../src/api/guard';
+import { TEAMS_CLAIM_ORCHESTRATOR, teamsClaimOrchestrator } from '../src/api/teams-claims';
 import { handleTeamsWebhook, webhookSettingsFromEnv } from '../src/api/teams-webhook';
 import { services } from '../src/rollout/services';
 
@@ -23,3 +24,6 @@ app.http('teamsWebhook', {
   extraInputs: [df.input.durableClient()],
   handler: guarded(teamsWebhookHandler),
 });
+
+// The claims that refuse a replayed activity on every instance and after restarts.
+df.app.orchestration(TEAMS_CLAIM_ORCHESTRATOR, teamsClaimOrchestrator);

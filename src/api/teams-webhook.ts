@@ -10,6 +10,7 @@ import { listRollouts } from '../rollout/desk/list';
 import { ROLLOUT_ID_PATTERN } from '../rollout/names';
 import { FINAL_STATUSES, type Actor, type RolloutStatus } from '../rollout/types';
 import { appSetting } from '../settings';
+import { claimActivity } from './teams-claims';
 
 /**
  * The Teams outgoing webhook: verify, authorise, raise the durable event and answer at once (Teams waits 5 seconds).
@@ -51,7 +52,7 @@ export interface WebhookDeps {
   now?: Date;
 }
 
-/** Activity ids seen by this instance; the timestamp window bounds what another instance could replay. */
+/** Activity ids seen by this instance: the quick first guard; the durable claim below holds across instances and restarts. */
 const seen = new ReplayCache();
 
 export async function handleTeamsWebhook(raw: Buffer, authorization: string | undefined, settings: WebhookSettings, deps: WebhookDeps): Promise<WebhookReply> {
@@ -73,9 +74,16 @@ export async function handleTeamsWebhook(raw: Buffer, authorization: string | un
     ...(settings.tenantId ? { expectedTenantId: settings.tenantId } : {}),
   });
   if (!check.ok) return refuse(deps, check.status, check.reason);
+  if (!(await claimActivity(deps.client, `${activity.conversation.id}\n${activity.id}`, deps.now ?? new Date()))) {
+    return refuse(deps, 409, 'The activity was already received (replay).');
+  }
 
   const rollouts = await listRollouts(deps.client);
-  const command = parseCommand(activity.text ?? '', { idPattern: ROLLOUT_ID_PATTERN, knownIds: rollouts.map((r) => r.id) });
+  const command = parseCommand(activity.text ?? '', {
+    idPattern: ROLLOUT_ID_PATTERN,
+    knownIds: rollouts.map((r) => r.id),
+    knownRings: rollouts.flatMap((r) => (r.rings ?? []).map((ring) => ring.ring)),
+  });
   if (!command.ok) return reply(200, command.message);
   const { verb } = command.command;
   if (verb === 'help') return reply(200, HELP_TEXT);
@@ -102,7 +110,8 @@ export async function handleTeamsWebhook(raw: Buffer, authorization: string | un
     return refuse(deps, unknown ? 404 : 409, resolved.message);
   }
   const reason = command.command.verb === 'reject' ? command.command.reason : undefined;
-  const result = await controlRollout(deps.client, resolved.id, action, actor, reason, { allowSelfApproval: settings.allowSelfApproval });
+  const ring = command.command.verb === 'approve' || command.command.verb === 'reject' ? command.command.ring : undefined;
+  const result = await controlRollout(deps.client, resolved.id, action, actor, reason, { allowSelfApproval: settings.allowSelfApproval, ...(ring !== undefined ? { ring } : {}) });
   switch (result.kind) {
     case 'accepted':
       return reply(200, acknowledgement(action, resolved.id, result.status, actor));

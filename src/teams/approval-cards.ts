@@ -44,8 +44,8 @@ export function approvalNeededCard(model: ApprovalNeededModel): CardMessage {
       ['Deadline', `${when(model.deadline)} (then ${model.onTimeout === 'rollback' ? 'automatic rollback' : 'the rollout pauses'})`],
     ]),
     heading('To decide, mention the rollout webhook in this channel and type:'),
-    paragraph(`approve ${model.rolloutId}`, { weight: 'bolder' }),
-    paragraph(`reject ${model.rolloutId} <reason>`, { weight: 'bolder' }),
+    paragraph(`approve ${model.rolloutId} ${model.ring}`, { weight: 'bolder' }),
+    paragraph(`reject ${model.rolloutId} ${model.ring} <reason>`, { weight: 'bolder' }),
   ];
   const checkpointTarget = model.next?.target ?? model.target;
   if (needsNumberMatchingPrerequisites({ feature: model.feature, shape: model.shape, target: checkpointTarget })) {
@@ -75,7 +75,7 @@ export function approvalReminderCard(model: ApprovalReminderModel): CardMessage 
         ['Ring', model.ring],
         ['Time left', left],
       ]),
-      paragraph(`Mention the rollout webhook and type: approve ${model.rolloutId}  or  reject ${model.rolloutId} <reason>`, { weight: 'bolder' }),
+      paragraph(`Mention the rollout webhook and type: approve ${model.rolloutId} ${model.ring}  or  reject ${model.rolloutId} ${model.ring} <reason>`, { weight: 'bolder' }),
     ],
     openUrl(STATUS_LINK, model.statusUrl),
   );

@@ -9,16 +9,17 @@ export const VERBS = ['approve', 'reject', 'status', 'pause', 'resume', 'abort',
 export type Verb = (typeof VERBS)[number];
 
 export type RolloutCommand =
-  | { verb: Exclude<TargetedVerb, 'reject'>; rolloutId?: string }
-  | { verb: 'reject'; rolloutId?: string; reason?: string }
+  | { verb: Exclude<TargetedVerb, 'reject' | 'approve'>; rolloutId?: string }
+  | { verb: 'approve'; rolloutId?: string; ring?: string }
+  | { verb: 'reject'; rolloutId?: string; ring?: string; reason?: string }
   | { verb: 'help' };
 
 export type CommandParse = { ok: true; command: RolloutCommand } | { ok: false; message: string };
 
 export const HELP_TEXT = [
   'Commands (the rollout id can be left out when only one rollout could be meant):',
-  '- approve <id> - let the rollout go past its checkpoint to the next ring',
-  '- reject <id> <reason> - refuse the approval; the rollout rolls back',
+  '- approve <id> [ring] - let the rollout go past its checkpoint to the next ring (naming the ring refuses a decision about another one)',
+  '- reject <id> [ring] <reason> - refuse the approval; the rollout rolls back',
   '- status <id> - where the rollout is: ring, target, health, next checkpoint',
   '- pause <id> - hold the rollout where it is',
   '- resume <id> - continue a paused rollout',
@@ -34,6 +35,8 @@ export interface ParseOptions {
    * of letters ("reject because ...") is taken as the id only when it is one of these. Without the list, shape decides.
    */
   knownIds?: Iterable<string>;
+  /** Ring names of those rollouts: after `reject <id>`, a first word that is one of these names the ring. */
+  knownRings?: Iterable<string>;
 }
 
 /** Parses the `text` of an activity (HTML, with the mention) into a command, or a sentence plus the help text. */
@@ -47,7 +50,14 @@ export function parseCommand(text: string, options: ParseOptions): CommandParse 
   if (verb === 'reject') return parseReject(rest, options);
 
   const [idWord, ...extra] = rest;
-  if (extra.length > 0) return refuse(`${verb} takes at most a rollout id, but was followed by "${shorten(rest.join(' '))}".`);
+  const [ringWord, ...beyond] = extra;
+  if (verb === 'approve' && ringWord !== undefined && beyond.length === 0 && idWord !== undefined && options.idPattern.test(idWord)) {
+    return { ok: true, command: { verb, rolloutId: idWord.toLowerCase(), ring: ringWord } };
+  }
+  if (extra.length > 0) {
+    const takes = verb === 'approve' ? 'a rollout id and a ring' : 'a rollout id';
+    return refuse(`${verb} takes at most ${takes}, but was followed by "${shorten(rest.join(' '))}".`);
+  }
   if (idWord === undefined) return { ok: true, command: { verb } };
   if (!options.idPattern.test(idWord)) return refuse(notAnId(idWord));
   return { ok: true, command: { verb, rolloutId: idWord.toLowerCase() } };
@@ -56,19 +66,26 @@ export function parseCommand(text: string, options: ParseOptions): CommandParse 
 function parseReject(rest: string[], options: ParseOptions): CommandParse {
   const [maybeId, ...afterId] = rest;
   const takesId = maybeId !== undefined && options.idPattern.test(maybeId) && looksLikeId(maybeId, options.knownIds);
-  const reasonWords = takesId ? afterId : rest;
-  const reason = reasonWords.join(' ');
+  const afterIdWords = takesId ? afterId : rest;
+  const [maybeRing, ...afterRing] = afterIdWords;
+  const ring = takesId && maybeRing !== undefined && isKnown(maybeRing, options.knownRings) ? maybeRing : undefined;
+  const reason = (ring === undefined ? afterIdWords : afterRing).join(' ');
   if (reason.length > MAX_REASON_LENGTH) return refuse(`The reason is ${reason.length} characters long; keep it under ${MAX_REASON_LENGTH}.`);
   const command: RolloutCommand = { verb: 'reject' };
   if (takesId) command.rolloutId = maybeId.toLowerCase();
+  if (ring !== undefined) command.ring = ring;
   if (reason !== '') command.reason = reason;
   return { ok: true, command };
 }
 
 function looksLikeId(word: string, knownIds: Iterable<string> | undefined): boolean {
-  if (knownIds === undefined || /[0-9]/.test(word)) return true;
+  return knownIds === undefined || /[0-9]/.test(word) || isKnown(word, knownIds);
+}
+
+function isKnown(word: string, known: Iterable<string> | undefined): boolean {
+  if (known === undefined) return false;
   const lower = word.toLowerCase();
-  for (const known of knownIds) if (known.toLowerCase() === lower) return true;
+  for (const name of known) if (name.toLowerCase() === lower) return true;
   return false;
 }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TokenCredential } from '@azure/identity';
 import type { DurableClient } from 'durable-functions';
 import { featureStatus, type FeatureStatus } from '../../src/policy';
 import type { Feature } from '../../src/policy/types';
@@ -53,6 +54,45 @@ export interface HarnessOptions {
   stateDir?: string;
   tenant?: EmulatedTenant;
   tenantOptions?: Omit<TenantOptions, 'now' | 'shape'>;
+  /** Holds Graph requests while closed: the boundary where a test stops an activity mid-flight. */
+  gate?: GraphGate;
+}
+
+/**
+ * A gate in front of the Graph credential: while closed, every Graph request of every activity waits at its token, so
+ * a test can raise an event while a preflight, swap or health check is in flight and then let it finish.
+ */
+export class GraphGate {
+  private closed: { reached: () => void; opened: Promise<void>; open: () => void } | undefined;
+  private reachedPromise: Promise<void> = Promise.resolve();
+
+  /** Closes the gate; the promise resolves when the first request is waiting at it. */
+  close(): Promise<void> {
+    let reached!: () => void;
+    let open!: () => void;
+    this.reachedPromise = new Promise((resolve) => (reached = resolve));
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    this.closed = { reached, opened, open };
+    return this.reachedPromise;
+  }
+
+  open(): void {
+    this.closed?.open();
+    this.closed = undefined;
+  }
+
+  wrap(credential: TokenCredential): TokenCredential {
+    return {
+      getToken: async (scopes, options) => {
+        const closed = this.closed;
+        if (closed) {
+          closed.reached();
+          await closed.opened;
+        }
+        return credential.getToken(scopes, options);
+      },
+    };
+  }
 }
 
 export const FUNCTIONS_DIR = resolve(__dirname, '../../functions');
@@ -63,7 +103,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tenant =
     options.tenant ??
     (await startEmulatedTenant({ shape: options.shape ?? 'featureSettings', now: () => host.clock.now(), reportsThrottle: false, ...options.tenantOptions }));
-  configureServices({ env: process.env, graph: { ...emulatedGraphOptions(tenant, options.shape === 'legacy' ? 'beta' : 'v1.0'), ...UNPACED_REPORTS } });
+  const graph = emulatedGraphOptions(tenant, options.shape === 'legacy' ? 'beta' : 'v1.0');
+  if (options.gate && graph.credential) graph.credential = options.gate.wrap(graph.credential);
+  configureServices({ env: process.env, graph: { ...graph, ...UNPACED_REPORTS } });
   const client = host.client();
 
   const status = async (id: string): Promise<RolloutStatus> => {

@@ -117,8 +117,8 @@ describe('notification cards', () => {
     expect(text).toContain('Failures by code: 500121: 7, 50074: 2');
     expect(text).toContain('Soak: 1d (P1D)');
     expect(text).toContain('Deadline: 2025-03-03 12:00 UTC (then automatic rollback)');
-    expect(text).toContain('approve r7k2m9xq');
-    expect(text).toContain('reject r7k2m9xq <reason>');
+    expect(text).toContain('approve r7k2m9xq pilot');
+    expect(text).toContain('reject r7k2m9xq pilot <reason>');
     expect(openUrls(card)).toEqual([STATUS_URL]);
     expect(text).not.toContain('NPS');
   });

@@ -14,6 +14,14 @@ function refusal(text: string): string {
 }
 
 describe('parsing commands typed in Teams', () => {
+  it('takes the ring an approver decides about: approve <id> <ring>, reject <id> <ring> <reason>', () => {
+    expect(command('<at>Rollout</at> approve r7k2m9xq pilot')).toEqual({ verb: 'approve', rolloutId: 'r7k2m9xq', ring: 'pilot' });
+    const result = parseCommand('reject r7k2m9xq pilot users were confused', { idPattern: ROLLOUT_ID_PATTERN, knownIds: ['r7k2m9xq'], knownRings: ['pilot', 'everyone'] });
+    expect(result).toEqual({ ok: true, command: { verb: 'reject', rolloutId: 'r7k2m9xq', ring: 'pilot', reason: 'users were confused' } });
+    // A first word that is no ring of a known rollout is the start of the reason.
+    expect(command('reject r7k2m9xq helpdesk calls', ['r7k2m9xq'])).toEqual({ verb: 'reject', rolloutId: 'r7k2m9xq', reason: 'helpdesk calls' });
+  });
+
   it.each([
     ['approve', { verb: 'approve', rolloutId: 'r7k2m9xq' }],
     ['status', { verb: 'status', rolloutId: 'r7k2m9xq' }],
@@ -75,7 +83,8 @@ describe('parsing commands typed in Teams', () => {
   });
 
   it('refuses words after an id where the command takes none, rather than guessing', () => {
-    expect(refusal('approve r7k2m9xq please')).toContain('approve takes at most a rollout id, but was followed by "r7k2m9xq please".');
+    expect(refusal('approve r7k2m9xq pilot please')).toContain('approve takes at most a rollout id and a ring, but was followed by "r7k2m9xq pilot please".');
+    expect(refusal('pause r7k2m9xq now')).toContain('pause takes at most a rollout id, but was followed by "r7k2m9xq now".');
   });
 
   it('refuses a reason too long to record', () => {

@@ -35,12 +35,14 @@ const ACTION_APPLIES: Record<ControlAction, ReadonlySet<RolloutStatusName>> = {
 export type ControlResult =
   | { kind: 'accepted'; id: string; event: string; status: RolloutStatus }
   | { kind: 'not-found'; id: string }
-  | { kind: 'conflict'; id: string; status: RolloutStatusName; reason: string }
+  | { kind: 'conflict'; id: string; status: RolloutStatusName; reason: string; currentRing?: string }
   | { kind: 'forbidden'; id: string; reason: string };
 
 export interface ControlOptions {
   /** Separation of duties: the person who started a rollout may not approve it unless this is true. */
   allowSelfApproval?: boolean;
+  /** Approve or reject: the ring the decision is about, as the approver was shown it (refused for another ring). */
+  ring?: string;
 }
 
 /** Raises the control event for `action` after checking that it applies to the rollout's current status. */
@@ -58,12 +60,24 @@ export async function controlRollout(
   if (!ACTION_APPLIES[action].has(status.status)) {
     return { kind: 'conflict', id, status: status.status, reason: `cannot ${action} rollout ${id}: it is ${status.status}${describeApplies(action)}` };
   }
+  const decidesRing = action === 'approve' || action === 'reject';
+  const checkpointRing = status.approval?.ring ?? status.currentRing;
+  if (decidesRing && options.ring !== undefined && options.ring !== checkpointRing) {
+    // The approver saw a card or a reminder for another ring: this decision is not about the checkpoint open now.
+    return {
+      kind: 'conflict',
+      id,
+      status: status.status,
+      reason: `cannot ${action} ring ${options.ring} of rollout ${id}: it is waiting for approval of ring ${checkpointRing ?? '(none)'}`,
+      ...(checkpointRing ? { currentRing: checkpointRing } : {}),
+    };
+  }
   if (action === 'approve' && !options.allowSelfApproval && sameActor(status.startedBy, actor)) {
     return { kind: 'forbidden', id, reason: `${actor.name} started rollout ${id} and cannot also approve it (separation of duties)` };
   }
   const event: ControlEvent = { actor };
   if (reason) event.reason = reason;
-  if ((action === 'approve' || action === 'reject') && status.currentRing) event.ring = status.currentRing;
+  if (decidesRing && checkpointRing) event.ring = checkpointRing;
   await client.raiseEvent(id, ACTION_EVENTS[action], event);
   return { kind: 'accepted', id, event: ACTION_EVENTS[action], status };
 }
