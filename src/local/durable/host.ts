@@ -6,10 +6,10 @@ import { parseSchedulerId, runEntityBatch, schedulerIdOf } from './entities';
 import { executionStarted, runEpisode } from './episode';
 import { DurableHostError } from './errors';
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from './history';
-import { ACTIVE_STATUSES, statusOf, type EntityOperation, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
+import { ACTIVE_STATUSES, statusOf, type ControlRequest, type EntityOperation, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
 import { replayPrefixes, type ReplayReport } from './replay-check';
 import type { NewWork } from './shim';
-import { StateStore } from './store';
+import { StateStore, type LoadedState } from './store';
 
 export interface LocalDurableHostOptions {
   registry: FunctionRegistry;
@@ -52,12 +52,22 @@ export class LocalDurableHost {
     this.log = options.logger ?? (() => undefined);
   }
 
+  /**
+   * Starts the client endpoints and resumes what the state directory holds. Throws `DurableStateError` (and starts
+   * nothing, changes no file) when the directory is locked by another process or a state file is damaged.
+   */
   async start(): Promise<void> {
     if (this.running) return;
+    const state = this.store ? await this.store.open() : undefined;
+    try {
+      this.server = await startClientServer(this, this.options.listPageSize ?? 100);
+    } catch (error) {
+      await this.store?.close();
+      throw error;
+    }
     this.running = true;
-    this.server = await startClientServer(this, this.options.listPageSize ?? 100);
     this.registry.provideInput('durableClient', () => this.clientBinding());
-    if (this.store) await this.recover(this.store);
+    if (state) this.recover(state);
   }
 
   /** Stops at once, like a host that goes away: running work is abandoned, timers disarmed, state as last saved. */
@@ -68,7 +78,7 @@ export class LocalDurableHost {
     this.timers.clear();
     await this.server?.close();
     this.server = undefined;
-    await this.store?.flush();
+    await this.store?.close();
   }
 
   clientBinding(): ClientBinding {
@@ -78,7 +88,8 @@ export class LocalDurableHost {
 
   // ---- orchestration client operations ----
 
-  startNew(name: string, options: { instanceId?: string; input?: unknown } = {}): string {
+  /** Resolves once the new instance is on disk (with a state directory), so an accepted start survives a crash. */
+  async startNew(name: string, options: { instanceId?: string; input?: unknown } = {}): Promise<string> {
     const fn = this.registry.has(name) ? this.registry.get(name) : undefined;
     if (fn?.triggerType !== 'orchestrationTrigger') throw new DurableHostError(`No orchestrator function named "${name}" is registered.`, 'bad-request');
     const instanceId = options.instanceId ?? randomUUID().replace(/-/g, '');
@@ -105,69 +116,35 @@ export class LocalDurableHost {
     };
     record.inbox.push(executionStarted(record, now));
     this.instances.set(instanceId, record);
-    this.persist(record);
+    await this.save(record);
     this.kick(instanceId);
     return instanceId;
   }
 
-  /** Delivers an external event; buffered until the orchestrator waits for it. Dropped for a finished instance. */
-  raiseEvent(instanceId: string, eventName: string, data: unknown): 'accepted' | 'gone' {
+  /**
+   * Delivers an external event; buffered until the orchestrator waits for it. Refused for a finished instance.
+   * Resolves once the event is on disk: an event that was accepted is never lost to a crash.
+   */
+  async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<'accepted' | 'gone'> {
     const record = this.require(instanceId);
     if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
     const input = data === undefined ? {} : { Input: JSON.stringify(data) };
-    this.deliver(record, historyEvent(EventType.EventRaised, this.clock.now(), { Name: eventName, ...input }));
+    record.inbox.push(historyEvent(EventType.EventRaised, this.clock.now(), { Name: eventName, ...input }));
+    await this.save(record);
+    this.kick(instanceId);
     return 'accepted';
   }
 
-  terminate(instanceId: string, reason = ''): 'accepted' | 'gone' {
-    const record = this.require(instanceId);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
-    void this.serially(instanceId, async () => {
-      if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return;
-      const now = this.clock.now();
-      record.history.push(
-        historyEvent(EventType.OrchestratorStarted, now),
-        historyEvent(EventType.ExecutionTerminated, now, { Input: JSON.stringify(reason) }),
-        historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(reason) }),
-        historyEvent(EventType.OrchestratorCompleted, now),
-      );
-      record.runtimeStatus = 'Terminated';
-      record.output = reason;
-      record.inbox = [];
-      record.lastUpdatedTime = now.toISOString();
-      this.disarmAll(instanceId);
-      await this.save(record);
-    });
-    return 'accepted';
+  terminate(instanceId: string, reason = ''): Promise<'accepted' | 'gone'> {
+    return this.control(instanceId, 'terminate', reason);
   }
 
-  suspend(instanceId: string, reason = ''): 'accepted' | 'gone' {
-    const record = this.require(instanceId);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
-    void this.serially(instanceId, async () => {
-      if (record.runtimeStatus !== 'Running' && record.runtimeStatus !== 'Pending') return;
-      const now = this.clock.now();
-      record.history.push(historyEvent(EventType.ExecutionSuspended, now, { Reason: reason }));
-      record.runtimeStatus = 'Suspended';
-      record.lastUpdatedTime = now.toISOString();
-      await this.save(record);
-    });
-    return 'accepted';
+  suspend(instanceId: string, reason = ''): Promise<'accepted' | 'gone'> {
+    return this.control(instanceId, 'suspend', reason);
   }
 
-  resume(instanceId: string, reason = ''): 'accepted' | 'gone' {
-    const record = this.require(instanceId);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
-    void this.serially(instanceId, async () => {
-      if (record.runtimeStatus !== 'Suspended') return;
-      const now = this.clock.now();
-      record.history.push(historyEvent(EventType.ExecutionResumed, now, { Reason: reason }));
-      record.runtimeStatus = record.history.some((e) => e.EventType === EventType.OrchestratorCompleted) ? 'Running' : 'Pending';
-      record.lastUpdatedTime = now.toISOString();
-      await this.save(record);
-      this.kick(instanceId);
-    });
-    return 'accepted';
+  resume(instanceId: string, reason = ''): Promise<'accepted' | 'gone'> {
+    return this.control(instanceId, 'resume', reason);
   }
 
   /** Deletes a finished instance and its history; returns how many were deleted. */
@@ -201,8 +178,9 @@ export class LocalDurableHost {
 
   // ---- entities ----
 
-  signalEntity(name: string, key: string, operation: string, input: unknown): void {
-    this.enqueueEntity(schedulerIdOf(name, key), { operation, input: input === undefined ? undefined : JSON.stringify(input) });
+  /** Resolves once the signal is on disk. */
+  async signalEntity(name: string, key: string, operation: string, input: unknown): Promise<void> {
+    await this.enqueueEntity(schedulerIdOf(name, key), { operation, input: input === undefined ? undefined : JSON.stringify(input) });
   }
 
   readEntityState(name: string, key: string): { exists: boolean; state: unknown } {
@@ -242,7 +220,49 @@ export class LocalDurableHost {
     return replayPrefixes(this.registry.get(record.name), record);
   }
 
+  /** How many executions the instance has had (1 + the times it continued as new). */
+  executionCount(instanceId: string): number {
+    return 1 + (this.require(instanceId).continuedAsNew ?? 0);
+  }
+
   // ---- engine ----
+
+  /** Queues a terminate, suspend or resume request on disk; the instance's own chain applies it in order. */
+  private async control(instanceId: string, kind: ControlRequest['kind'], reason: string): Promise<'accepted' | 'gone'> {
+    const record = this.require(instanceId);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
+    record.control = [...(record.control ?? []), { kind, reason, at: this.clock.now().toISOString() }];
+    await this.save(record);
+    this.kick(instanceId);
+    return 'accepted';
+  }
+
+  private applyControl(record: InstanceRecord, request: ControlRequest): void {
+    const now = this.clock.now();
+    const { kind, reason } = request;
+    if (kind === 'terminate' && ACTIVE_STATUSES.has(record.runtimeStatus)) {
+      record.history.push(
+        historyEvent(EventType.OrchestratorStarted, now),
+        historyEvent(EventType.ExecutionTerminated, now, { Input: JSON.stringify(reason) }),
+        historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(reason) }),
+        historyEvent(EventType.OrchestratorCompleted, now),
+      );
+      record.runtimeStatus = 'Terminated';
+      record.output = reason;
+      record.inbox = [];
+      record.control = [];
+      this.disarmAll(record.instanceId);
+    } else if (kind === 'suspend' && (record.runtimeStatus === 'Running' || record.runtimeStatus === 'Pending')) {
+      record.history.push(historyEvent(EventType.ExecutionSuspended, now, { Reason: reason }));
+      record.runtimeStatus = 'Suspended';
+    } else if (kind === 'resume' && record.runtimeStatus === 'Suspended') {
+      record.history.push(historyEvent(EventType.ExecutionResumed, now, { Reason: reason }));
+      record.runtimeStatus = record.history.some((e) => e.EventType === EventType.OrchestratorCompleted) ? 'Running' : 'Pending';
+    } else {
+      return;
+    }
+    record.lastUpdatedTime = now.toISOString();
+  }
 
   private require(instanceId: string): InstanceRecord {
     const record = this.instances.get(instanceId);
@@ -250,8 +270,10 @@ export class LocalDurableHost {
     return record;
   }
 
-  private deliver(record: InstanceRecord, event: HistoryEvent): void {
+  /** Hands an event to an instance; one meant for an execution that has since continued as new is dropped, as in DTFx. */
+  private deliver(record: InstanceRecord, event: HistoryEvent, executionId?: string): void {
     if (!this.running || this.instances.get(record.instanceId) !== record || !ACTIVE_STATUSES.has(record.runtimeStatus)) return;
+    if (executionId !== undefined && executionId !== record.executionId) return;
     record.inbox.push(event);
     this.persist(record);
     this.kick(record.instanceId);
@@ -264,7 +286,14 @@ export class LocalDurableHost {
     void this.serially(instanceId, async () => {
       this.kicked.delete(instanceId);
       const record = this.instances.get(instanceId);
-      while (this.running && record && this.instances.get(instanceId) === record && isRunnable(record)) {
+      while (this.running && record && this.instances.get(instanceId) === record) {
+        const request = record.control?.shift();
+        if (request) {
+          this.applyControl(record, request);
+          await this.save(record);
+          continue;
+        }
+        if (!isRunnable(record)) break;
         await this.episode(record);
       }
     });
@@ -272,10 +301,12 @@ export class LocalDurableHost {
 
   private async episode(record: InstanceRecord): Promise<void> {
     const fn = this.registry.get(record.name);
+    const execution = record.executionId;
     const { work, cancelledTimers } = await runEpisode(fn, record, this.clock.now());
     if (!this.running) return;
     for (const id of cancelledTimers) this.disarm(record.instanceId, id);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) this.disarmAll(record.instanceId);
+    // Finished, or continued as new: no timer of the old execution may fire into the next one.
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus) || record.executionId !== execution) this.disarmAll(record.instanceId);
     await this.save(record);
     this.log(`${record.name} ${record.instanceId}: ${record.runtimeStatus}, ${work.length} new task(s)`);
     const active = ACTIVE_STATUSES.has(record.runtimeStatus);
@@ -289,15 +320,17 @@ export class LocalDurableHost {
       case 'timer':
         return this.arm(record, work.id, work.fireAt);
       case 'entity':
-        return this.enqueueEntity(work.target, {
+        void this.enqueueEntity(work.target, {
           operation: work.operation,
           input: work.input,
           ...(work.signal ? {} : { caller: { instanceId: record.instanceId, requestId: work.requestId } }),
-        });
+        }).catch((error: unknown) => this.log(`saving entity ${work.target}: ${String(error)}`));
+        return;
     }
   }
 
   private runActivity(record: InstanceRecord, id: number, name: string, input: string | undefined): void {
+    const execution = record.executionId;
     this.track(async () => {
       let event: HistoryEvent;
       try {
@@ -312,7 +345,7 @@ export class LocalDurableHost {
           Details: JSON.stringify({ Message: message, ...(error instanceof Error ? { ErrorType: error.name } : {}) }),
         });
       }
-      this.deliver(record, event);
+      this.deliver(record, event, execution);
     });
   }
 
@@ -325,9 +358,10 @@ export class LocalDurableHost {
   private arm(record: InstanceRecord, timerId: number, fireAt: Date): void {
     const key = `${record.instanceId}#${timerId}`;
     if (this.timers.has(key) || record.cancelledTimers.includes(timerId)) return;
+    const execution = record.executionId;
     const fire = (): void => {
       if (!this.timers.delete(key)) return;
-      this.deliver(record, historyEvent(EventType.TimerFired, this.clock.now(), { TimerId: timerId, FireAt: fireAt.toISOString() }));
+      this.deliver(record, historyEvent(EventType.TimerFired, this.clock.now(), { TimerId: timerId, FireAt: fireAt.toISOString() }), execution);
     };
     if (fireAt.getTime() <= this.clock.now().getTime()) {
       // Already due (e.g. after a restart): fire on the next turn, counted as work so idle() waits for it.
@@ -351,7 +385,7 @@ export class LocalDurableHost {
     for (const key of [...this.timers.keys()]) if (key.startsWith(`${instanceId}#`)) this.disarm(instanceId, Number(key.slice(instanceId.length + 1)));
   }
 
-  private enqueueEntity(schedulerId: string, operation: EntityOperation): void {
+  private enqueueEntity(schedulerId: string, operation: EntityOperation): Promise<void> {
     let record = this.entities.get(schedulerId);
     if (!record) {
       const { name, key } = parseSchedulerId(schedulerId);
@@ -359,8 +393,9 @@ export class LocalDurableHost {
       this.entities.set(schedulerId, record);
     }
     record.queue.push(operation);
-    void this.saveEntity(record).catch((error: unknown) => this.log(`saving entity ${schedulerId}: ${String(error)}`));
+    const saved = this.saveEntity(record);
     this.kickEntity(record);
+    return saved;
   }
 
   private kickEntity(record: EntityRecord): void {
@@ -380,7 +415,7 @@ export class LocalDurableHost {
           const caller = this.instances.get(r.caller.instanceId);
           if (caller) this.deliver(caller, historyEvent(EventType.EventRaised, this.clock.now(), { Name: r.caller.requestId, Input: JSON.stringify(r.message) }));
         }
-        for (const s of outcome.signals) this.enqueueEntity(s.target, { operation: s.operation, input: s.input });
+        for (const s of outcome.signals) void this.enqueueEntity(s.target, { operation: s.operation, input: s.input }).catch((error: unknown) => this.log(`saving entity ${s.target}: ${String(error)}`));
       }
     });
   }
@@ -426,11 +461,10 @@ export class LocalDurableHost {
     return this.store?.saveEntity(record) ?? Promise.resolve();
   }
 
-  /** Loads persisted state and picks up where the last host left off: re-runs unfinished activities, re-arms timers. */
-  private async recover(store: StateStore): Promise<void> {
-    await store.open();
-    for (const record of await store.loadInstances()) this.instances.set(record.instanceId, record);
-    for (const record of await store.loadEntities()) this.entities.set(record.schedulerId, record);
+  /** Picks up where the last host left off: re-runs unfinished activities, re-arms timers, applies queued requests. */
+  private recover(state: LoadedState): void {
+    for (const record of state.instances) this.instances.set(record.instanceId, record);
+    for (const record of state.entities) this.entities.set(record.schedulerId, record);
     for (const record of this.instances.values()) {
       if (!ACTIVE_STATUSES.has(record.runtimeStatus)) continue;
       for (const w of unfinishedWork(record)) this.dispatch(record, w);

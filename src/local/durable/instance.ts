@@ -23,6 +23,21 @@ export interface InstanceRecord {
   inbox: HistoryEvent[];
   /** Timers the orchestrator cancelled: never fired. */
   cancelledTimers: number[];
+  /** Terminate, suspend and resume requests accepted but not yet applied, oldest first (absent in older files). */
+  control?: ControlRequest[];
+  /** How many executions continueAsNew has started after the first (the only trace kept of earlier executions). */
+  continuedAsNew?: number;
+  /**
+   * Set by continueAsNew: the custom status of the finished execution stays until the new execution's first episode,
+   * which replaces it only if it sets one (DTFx `carryOverStatus`).
+   */
+  statusCarried?: boolean;
+}
+
+export interface ControlRequest {
+  kind: 'terminate' | 'suspend' | 'resume';
+  reason: string;
+  at: string;
 }
 
 /** Per entity: its state and the operations waiting to run, one batch at a time. */

@@ -27,7 +27,13 @@ export interface ShimResult {
   newWork: NewWork[];
   /** Timers the orchestrator cancelled (the loser of a Task.any) that have not fired. */
   cancelledTimers: number[];
-  continueAsNew?: { input: string | undefined };
+  /**
+   * The orchestrator continued as new. `carryover`: the external events the history delivered after the
+   * ContinueAsNew action was reached, which DTFx hands to the new execution (`BehaviorOnContinueAsNew.Carryover`, the
+   * Azure Storage default). Events received before it and never awaited are dropped, as the extension does for
+   * out-of-process orchestrators (`ContinueAsNew(input)` with `preserveUnprocessedEvents` false).
+   */
+  continueAsNew?: { input: string | undefined; carryover: HistoryEvent[] };
   /** Non-determinism or an unsupported action: the orchestration cannot go on. */
   problem?: string;
 }
@@ -56,7 +62,7 @@ class Shim {
   private readonly buffered = new Map<string, number>();
   private readonly timers: TimerNode[] = [];
   private readonly newWork: NewWork[] = [];
-  private continueAsNew: { input: string | undefined } | undefined;
+  private continueAsNew: { input: string | undefined; carryover: HistoryEvent[] } | undefined;
   private problem: string | undefined;
   private started = false;
 
@@ -124,6 +130,10 @@ class Shim {
   }
 
   private raise(e: HistoryEvent): void {
+    if (this.continueAsNew) {
+      this.continueAsNew.carryover.push(e);
+      return;
+    }
     const name = e.Name ?? '';
     const response = this.openByRequest.get(name);
     if (response) {
@@ -162,7 +172,7 @@ class Shim {
         this.entity(action, true);
         return Completion.done();
       case ActionType.ContinueAsNew:
-        this.continueAsNew = { input: inputJson(action.input) };
+        this.continueAsNew = { input: inputJson(action.input), carryover: [] };
         return Completion.done();
       case ActionType.WhenAll:
       case ActionType.WhenAny:
