@@ -52,7 +52,7 @@ export async function runEpisode(fn: RegisteredFunction, record: InstanceRecord,
   const history = [...past, ...delivered];
   const outcome = await runOrchestrator(fn, record, history);
   record.inbox = record.inbox.slice(taken);
-  const shim = replayActions(history, outcome.actions, { instanceId: record.instanceId, ...TIMER_LIMITS });
+  const shim = replayActions(history, outcome.actions, { instanceId: record.instanceId, executionId: record.executionId, ...TIMER_LIMITS });
   const carried = record.statusCarried === true ? record.customStatus : null;
   record.customStatus = outcome.customStatus ?? carried;
   delete record.statusCarried;

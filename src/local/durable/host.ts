@@ -6,7 +6,7 @@ import { parseSchedulerId, runEntityBatch, schedulerIdOf } from './entities';
 import { executionStarted, runEpisode } from './episode';
 import { DurableHostError } from './errors';
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from './history';
-import { ACTIVE_STATUSES, statusOf, type ControlRequest, type EntityOperation, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
+import { ACTIVE_STATUSES, statusOf, type ControlRequest, type EntityMessage, type EntityOperation, type EntityOutboxItem, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
 import { replayPrefixes, type ReplayReport } from './replay-check';
 import type { NewWork } from './shim';
 import { StateStore, type LoadedState } from './store';
@@ -23,6 +23,8 @@ export interface LocalDurableHostOptions {
 }
 
 const ENTITY_BATCH_SIZE = 50;
+/** How many recent request ids an entity remembers to run a re-sent operation once (resends follow a crash at once). */
+const SEEN_REQUESTS = 200;
 
 /**
  * A local stand-in for the Durable Task extension: runs the app's registered orchestrations, activities and entities
@@ -307,10 +309,29 @@ export class LocalDurableHost {
     for (const id of cancelledTimers) this.disarm(record.instanceId, id);
     // Finished, or continued as new: no timer of the old execution may fire into the next one.
     if (!ACTIVE_STATUSES.has(record.runtimeStatus) || record.executionId !== execution) this.disarmAll(record.instanceId);
+    const messages = work.flatMap((w) => (w.kind === 'entity' ? [entityMessage(record.instanceId, w)] : []));
+    record.outbox = [...(record.outbox ?? []), ...messages];
     await this.save(record);
     this.log(`${record.name} ${record.instanceId}: ${record.runtimeStatus}, ${work.length} new task(s)`);
-    const active = ACTIVE_STATUSES.has(record.runtimeStatus);
-    for (const w of work) if (active || w.kind === 'entity') this.dispatch(record, w);
+    if (ACTIVE_STATUSES.has(record.runtimeStatus)) for (const w of work) if (w.kind !== 'entity') this.dispatch(record, w);
+    if (messages.length > 0) this.sendOutbox(record);
+  }
+
+  /** Hands the instance's entity messages to their entities, each on disk there before it leaves the outbox. */
+  private sendOutbox(record: InstanceRecord): void {
+    this.track(async () => {
+      for (const message of [...(record.outbox ?? [])]) {
+        await this.enqueueEntity(message.target, {
+          operation: message.operation,
+          input: message.input,
+          requestId: message.requestId,
+          ...(message.caller ? { caller: message.caller } : {}),
+        });
+        record.outbox = (record.outbox ?? []).filter((m) => m !== message);
+      }
+      // Not for an instance purged or replaced meanwhile: that would write its file back.
+      if (this.running && this.instances.get(record.instanceId) === record) await this.save(record);
+    });
   }
 
   private dispatch(record: InstanceRecord, work: NewWork): void {
@@ -320,11 +341,7 @@ export class LocalDurableHost {
       case 'timer':
         return this.arm(record, work.id, work.fireAt);
       case 'entity':
-        void this.enqueueEntity(work.target, {
-          operation: work.operation,
-          input: work.input,
-          ...(work.signal ? {} : { caller: { instanceId: record.instanceId, requestId: work.requestId } }),
-        }).catch((error: unknown) => this.log(`saving entity ${work.target}: ${String(error)}`));
+        // Sent through the instance's outbox (see episode); never dispatched directly.
         return;
     }
   }
@@ -392,6 +409,9 @@ export class LocalDurableHost {
       record = { schedulerId, name, key, exists: false, state: undefined, queue: [], lastUpdatedTime: this.clock.now().toISOString() };
       this.entities.set(schedulerId, record);
     }
+    const id = operation.requestId;
+    // Sent again after a crash (from an outbox): already queued or already run, so it runs once.
+    if (id !== undefined && (record.queue.some((op) => op.requestId === id) || record.seen?.includes(id))) return Promise.resolve();
     record.queue.push(operation);
     const saved = this.saveEntity(record);
     this.kickEntity(record);
@@ -410,14 +430,35 @@ export class LocalDurableHost {
         if (!this.running) return;
         record.queue.splice(0, batch.length);
         record.lastUpdatedTime = this.clock.now().toISOString();
+        record.seen = [...(record.seen ?? []), ...batch.flatMap((op) => (op.requestId ? [op.requestId] : []))].slice(-SEEN_REQUESTS);
+        record.outbox = [
+          ...outcome.responses.map((r): EntityOutboxItem => ({ kind: 'response', caller: r.caller, message: r.message })),
+          ...outcome.signals.map((sig): EntityOutboxItem => ({ kind: 'signal', ...sig })),
+        ];
+        // The new state, the shortened queue and what the batch sends are one write.
         await this.saveEntity(record);
-        for (const r of outcome.responses) {
-          const caller = this.instances.get(r.caller.instanceId);
-          if (caller) this.deliver(caller, historyEvent(EventType.EventRaised, this.clock.now(), { Name: r.caller.requestId, Input: JSON.stringify(r.message) }));
-        }
-        for (const s of outcome.signals) void this.enqueueEntity(s.target, { operation: s.operation, input: s.input }).catch((error: unknown) => this.log(`saving entity ${s.target}: ${String(error)}`));
+        await this.flushEntityOutbox(record);
       }
     });
+  }
+
+  /** Delivers an entity's responses and signals, each on disk at its destination, then clears the outbox. */
+  private async flushEntityOutbox(record: EntityRecord): Promise<void> {
+    const items = record.outbox ?? [];
+    if (items.length === 0) return;
+    for (const item of items) {
+      if (item.kind === 'signal') {
+        await this.enqueueEntity(item.target, { operation: item.operation, input: item.input });
+        continue;
+      }
+      const caller = this.instances.get(item.caller.instanceId);
+      const name = item.caller.requestId;
+      if (!caller || [...caller.history, ...caller.inbox].some((e) => e.EventType === EventType.EventRaised && e.Name === name)) continue;
+      this.deliver(caller, historyEvent(EventType.EventRaised, this.clock.now(), { Name: name, Input: JSON.stringify(item.message) }));
+      await this.save(caller);
+    }
+    record.outbox = [];
+    await this.saveEntity(record);
   }
 
   private entityFunction(name: string): RegisteredFunction | undefined {
@@ -470,8 +511,26 @@ export class LocalDurableHost {
       for (const w of unfinishedWork(record)) this.dispatch(record, w);
       this.kick(record.instanceId);
     }
-    for (const record of this.entities.values()) if (record.queue.length > 0) this.kickEntity(record);
+    // What a killed host had committed but not yet handed on: entity messages of instances (finished ones too, whose
+    // last episode may have released a lock), then entities' responses and signals.
+    for (const record of this.instances.values()) if ((record.outbox ?? []).length > 0) this.sendOutbox(record);
+    for (const record of this.entities.values()) {
+      if ((record.outbox ?? []).length > 0 || record.queue.length > 0) {
+        const chainKey = `entity:${record.schedulerId}`;
+        void this.serially(chainKey, () => this.flushEntityOutbox(record)).then(() => this.kickEntity(record));
+      }
+    }
   }
+}
+
+function entityMessage(instanceId: string, work: Extract<NewWork, { kind: 'entity' }>): EntityMessage {
+  return {
+    target: work.target,
+    operation: work.operation,
+    input: work.input,
+    requestId: work.requestId,
+    ...(work.signal ? {} : { caller: { instanceId, requestId: work.requestId } }),
+  };
 }
 
 function isRunnable(record: InstanceRecord): boolean {

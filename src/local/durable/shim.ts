@@ -14,6 +14,8 @@ import { EventType, type HistoryEvent } from './history';
 
 export interface ShimOptions {
   instanceId: string;
+  /** Part of new entity request ids, so an execution after continueAsNew never reuses its predecessor's. */
+  executionId: string;
   maximumShortTimerMs: number;
   longTimerIntervalMs: number;
 }
@@ -264,7 +266,7 @@ class Shim {
     const target = action.instanceId ?? '';
     const operation = action.operation ?? '';
     const recorded = this.scheduled.get(id);
-    const requestId = recorded ? requestIdOf(recorded) : deterministicGuid(`${this.options.instanceId}:${id}`);
+    const requestId = recorded ? requestIdOf(recorded) : deterministicGuid(`${this.options.instanceId}:${this.options.executionId}:${id}`);
     const input = action.input === undefined ? undefined : JSON.stringify(action.input);
     if (!recorded) this.newWork.push({ kind: 'entity', id, target, operation, input, requestId, signal });
     if (!signal) this.openByRequest.set(requestId, (e) => c.settle(responseFailed(e)));

@@ -23,6 +23,9 @@ export function checkInstanceRecord(value: unknown): string | undefined {
   }
   if (!Array.isArray(value.cancelledTimers) || !value.cancelledTimers.every((n) => typeof n === 'number')) return 'has no cancelledTimers';
   if (value.control !== undefined && (!Array.isArray(value.control) || !value.control.every(isControl))) return 'has a malformed control queue';
+  if (value.outbox !== undefined && (!Array.isArray(value.outbox) || !value.outbox.every((m) => isObject(m) && typeof m.target === 'string' && typeof m.requestId === 'string'))) {
+    return 'has a malformed entity outbox';
+  }
   if (ACTIVE_STATUSES.has(value.runtimeStatus as RuntimeStatus) && (value.history as unknown[]).length === 0 && (value.inbox as unknown[]).length === 0) {
     return 'is an active instance with neither history nor a start event';
   }
@@ -37,6 +40,10 @@ export function checkEntityRecord(value: unknown): string | undefined {
   if (typeof value.exists !== 'boolean') return 'has no exists flag';
   if (value.state !== undefined && typeof value.state !== 'string') return 'has a state that is not JSON text';
   if (!Array.isArray(value.queue) || !value.queue.every((op) => isObject(op) && typeof op.operation === 'string')) return 'has no valid queue';
+  if (value.outbox !== undefined && (!Array.isArray(value.outbox) || !value.outbox.every((m) => isObject(m) && (m.kind === 'response' || m.kind === 'signal')))) {
+    return 'has a malformed outbox';
+  }
+  if (value.seen !== undefined && (!Array.isArray(value.seen) || !value.seen.every((id) => typeof id === 'string'))) return 'has a malformed list of seen requests';
   return undefined;
 }
 
