@@ -116,12 +116,7 @@ export class StateStore {
       await file.close();
     }
     await rename(tmp, path);
-    const dir = await open(join(path, '..'), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await syncDirectory(join(path, '..'));
   }
 
   private async load(): Promise<LoadedState> {
@@ -210,6 +205,19 @@ export class StateStore {
     const current = await readFile(path, 'utf8').catch(() => undefined);
     if (current === this.lockBody) await unlink(path).catch(() => undefined);
     this.lockBody = undefined;
+  }
+}
+
+/** Makes the rename durable. Windows cannot open a directory for fsync (NTFS journals the rename itself). */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (process.platform !== 'win32' || !['EISDIR', 'EPERM', 'EINVAL'].some((code) => isCode(error, code))) throw error;
+  } finally {
+    await handle?.close();
   }
 }
 
