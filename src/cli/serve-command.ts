@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DurableStateError } from '../local/durable/errors';
 
 /**
  * `npm run serve`: the local host in real time. The HTTP triggers under /api on PORT (default 7071), the timer
@@ -21,7 +22,17 @@ export async function serveCommand(out: (line: string) => void, options: { bundl
   ]);
   const connection = await connectGraph(process.env);
   configureServices({ env: process.env, graph: connection.graphOptions });
-  const host = await startLocalHost({ clock: 'real', stateDir, ...(options.bundle ? { bundle: options.bundle } : {}), logger: (line) => out(`durable: ${line}`) });
+  let host: Awaited<ReturnType<typeof startLocalHost>>;
+  try {
+    host = await startLocalHost({ clock: 'real', stateDir, ...(options.bundle ? { bundle: options.bundle } : {}), logger: (line) => out(`durable: ${line}`) });
+  } catch (error) {
+    // A damaged or locked state directory: one line saying which file or which process, then exit, having changed
+    // nothing (the emulated tenant this process started would otherwise keep it alive without serving).
+    await connection.close();
+    if (!(error instanceof DurableStateError)) throw error;
+    process.stderr.write(`authenticator-rollout: ${error.message}\n`);
+    return 1;
+  }
   const server = await startHttpServer(host.registry, { port, log: out });
   const timers = startTimerTriggers(host.registry, host.clock, out);
 

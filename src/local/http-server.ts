@@ -10,6 +10,8 @@ import type { FunctionRegistry } from './functions-host/registry';
 
 /** The host buffers at most this much of a request; the functions enforce their own, smaller limits. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Past the limit the rest of a body is read and dropped (so the 413 reaches the client) up to this, then cut off. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 interface Route {
   name: string;
@@ -76,9 +78,26 @@ export async function startHttpServer(registry: FunctionRegistry, options: { por
   };
 }
 
+/**
+ * Bad input is answered here with a specific 4xx and a JSON body naming the problem, before any function runs: a
+ * request target that is not a URL, a path with a malformed or non-UTF-8 percent escape, an unknown route (404), a
+ * method the route does not declare (405), a body over the limit (413). Bodies are passed on as bytes, as the
+ * Functions host does; the function decides what text or JSON they hold.
+ */
 async function handle(registry: FunctionRegistry, routes: Route[], request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+  const url = parseTarget(request);
+  if (!url) {
+    sendJson(response, 400, { error: 'BadRequest', message: 'the request target is not a valid URL' }, { Connection: 'close' });
+    request.resume();
+    return;
+  }
   const method = (request.method ?? 'GET').toUpperCase();
+  const malformed = malformedEscape(url.pathname);
+  if (malformed !== undefined) {
+    sendJson(response, 400, { error: 'BadRequest', message: `the URL path has a malformed percent escape near "${malformed}"` }, { Connection: 'close' });
+    request.resume();
+    return;
+  }
   const matching = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match !== null);
   const chosen = matching.find((m) => m.route.methods.has(method));
   if (!chosen?.match) {
@@ -88,11 +107,12 @@ async function handle(registry: FunctionRegistry, routes: Route[], request: Inco
     } else {
       sendJson(response, 404, { error: 'NotFound', message: `no function serves ${url.pathname}` });
     }
+    request.resume();
     return;
   }
   const body = await readLimited(request, MAX_REQUEST_BYTES);
   if (body === undefined) {
-    sendJson(response, 413, { error: 'PayloadTooLarge', message: `the body is larger than ${MAX_REQUEST_BYTES} bytes` });
+    sendJson(response, 413, { error: 'PayloadTooLarge', message: `the body is larger than ${MAX_REQUEST_BYTES} bytes` }, { Connection: 'close' });
     return;
   }
   const params: Record<string, string> = {};
@@ -108,16 +128,45 @@ async function handle(registry: FunctionRegistry, routes: Route[], request: Inco
   response.end(result.body);
 }
 
+/** The body, or undefined when it is over `limit` (declared or actual); the excess is drained, not kept. */
 async function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length'] ?? 0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > limit) return undefined;
-    chunks.push(buffer);
+    if (size > MAX_DRAIN_BYTES) {
+      request.destroy();
+      return undefined;
+    }
+    if (size <= limit && declared <= limit) chunks.push(buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit || declared > limit ? undefined : Buffer.concat(chunks);
+}
+
+function parseTarget(request: IncomingMessage): URL | undefined {
+  const target = request.url ?? '/';
+  for (const base of [`http://${request.headers.host ?? '127.0.0.1'}`, 'http://127.0.0.1']) {
+    try {
+      return new URL(target, base);
+    } catch {
+      // An unusable Host header falls back to the loopback origin; an unusable target is refused by the caller.
+    }
+  }
+  return undefined;
+}
+
+/** The first segment whose percent escapes do not decode to UTF-8 text, or undefined when they all do. */
+function malformedEscape(pathname: string): string | undefined {
+  for (const segment of pathname.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      return segment.slice(0, 60);
+    }
+  }
+  return undefined;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -15,15 +15,16 @@ export interface ClientBinding {
 
 /** What the endpoints need from the host. */
 export interface ClientApi {
-  startNew(name: string, options: { instanceId?: string; input?: unknown }): string;
-  raiseEvent(instanceId: string, eventName: string, data: unknown): 'accepted' | 'gone';
-  terminate(instanceId: string, reason?: string): 'accepted' | 'gone';
-  suspend(instanceId: string, reason?: string): 'accepted' | 'gone';
-  resume(instanceId: string, reason?: string): 'accepted' | 'gone';
+  /** These resolve once the request is on disk: the endpoints answer 202 only after that. */
+  startNew(name: string, options: { instanceId?: string; input?: unknown }): Promise<string>;
+  raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<'accepted' | 'gone'>;
+  terminate(instanceId: string, reason?: string): Promise<'accepted' | 'gone'>;
+  suspend(instanceId: string, reason?: string): Promise<'accepted' | 'gone'>;
+  resume(instanceId: string, reason?: string): Promise<'accepted' | 'gone'>;
   purge(instanceId: string): Promise<number>;
   getStatus(instanceId: string, options?: StatusOptions): InstanceStatus | undefined;
   list(filter?: ListFilter, options?: StatusOptions): InstanceStatus[];
-  signalEntity(name: string, key: string, operation: string, input: unknown): void;
+  signalEntity(name: string, key: string, operation: string, input: unknown): Promise<void>;
   readEntityState(name: string, key: string): { exists: boolean; state: unknown };
 }
 
@@ -36,6 +37,8 @@ const RPC_PREFIX = '/durabletask/';
 const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask/';
 const ID = 'INSTANCEID';
 const STATUSES: readonly RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'Failed', 'Terminated', 'Suspended'];
+/** Event payloads and inputs; the extension's own limits are far below this on most backends. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function clientBindingFor(origin: string, taskHubName: string): ClientBinding {
   const hook = `${origin}${WEBHOOK_PREFIX.slice(0, -1)}`;
@@ -93,14 +96,14 @@ async function handle(api: ClientApi, pageSize: number, req: IncomingMessage): P
   const url = new URL(req.url ?? '/', 'http://local');
   const prefix = [RPC_PREFIX, WEBHOOK_PREFIX].find((p) => url.pathname.startsWith(p));
   if (!prefix) return { status: 404, body: { error: 'Not a durable task endpoint.' } };
-  const parts = url.pathname.slice(prefix.length).split('/').map(decodeURIComponent);
+  const parts = url.pathname.slice(prefix.length).split('/').map(decodeSegment);
   const method = req.method ?? 'GET';
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   const q = url.searchParams;
   const [root, a, b, c] = parts;
 
   if (root === 'orchestrators' && method === 'POST' && a) {
-    const id = api.startNew(a, { ...(b ? { instanceId: b } : {}), input: parseJson(body) });
+    const id = await api.startNew(a, { ...(b ? { instanceId: b } : {}), input: parseJson(body) });
     return { status: 202, body: managementPayload(id) };
   }
   if (root === 'instances' && !a) {
@@ -117,10 +120,10 @@ async function handle(api: ClientApi, pageSize: number, req: IncomingMessage): P
       const deleted = await api.purge(a);
       return deleted === 0 ? { status: 404 } : { status: 200, body: { instancesDeleted: deleted } };
     }
-    if (method === 'POST' && b === 'raiseEvent' && c) return outcome(api.raiseEvent(a, c, parseJson(body)));
-    if (method === 'POST' && b === 'terminate') return outcome(api.terminate(a, q.get('reason') ?? ''));
-    if (method === 'POST' && b === 'suspend') return outcome(api.suspend(a, q.get('reason') ?? ''));
-    if (method === 'POST' && b === 'resume') return outcome(api.resume(a, q.get('reason') ?? ''));
+    if (method === 'POST' && b === 'raiseEvent' && c) return outcome(await api.raiseEvent(a, c, parseJson(body)));
+    if (method === 'POST' && b === 'terminate') return outcome(await api.terminate(a, q.get('reason') ?? ''));
+    if (method === 'POST' && b === 'suspend') return outcome(await api.suspend(a, q.get('reason') ?? ''));
+    if (method === 'POST' && b === 'resume') return outcome(await api.resume(a, q.get('reason') ?? ''));
     if (method === 'POST' && b === 'rewind') return { status: 501, body: 'The local durable host does not support rewind.' };
   }
   if (root === 'entities' && a && b !== undefined) {
@@ -129,7 +132,7 @@ async function handle(api: ClientApi, pageSize: number, req: IncomingMessage): P
       return exists ? { status: 200, body: state } : { status: 404 };
     }
     if (method === 'POST') {
-      api.signalEntity(a, b, q.get('op') ?? '', parseJson(body));
+      await api.signalEntity(a, b, q.get('op') ?? '', parseJson(body));
       return { status: 202 };
     }
   }
@@ -194,18 +197,39 @@ function parseJson(text: string): unknown {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new DurableHostError(`The path segment "${segment.slice(0, 100)}" has a malformed percent escape.`, 'bad-request');
+  }
+}
+
+/** Reads the body to the end even past the limit (so the answer reaches the client), keeping at most `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size > limit) return reject(new DurableHostError(`The request body is larger than ${limit} bytes.`, 'too-large'));
+      const bytes = Buffer.concat(chunks);
+      try {
+        resolve(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      } catch {
+        reject(new DurableHostError('The request body is not valid UTF-8.', 'bad-request'));
+      }
+    });
     req.on('error', reject);
   });
 }
 
 function errorReply(error: unknown): Reply {
   if (error instanceof DurableHostError) {
-    const status = { 'not-found': 404, conflict: 409, gone: 410, 'bad-request': 400 }[error.code];
+    const status = { 'not-found': 404, conflict: 409, gone: 410, 'bad-request': 400, 'too-large': 413 }[error.code];
     return { status, body: { error: error.message } };
   }
   return { status: 500, body: { error: 'The local durable host could not process the request.' } };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RegisteredFunction } from '../functions-host/registry';
 import { outcomeFromFailure, outcomeFromReturn, type OrchestratorOutcome } from './actions';
 import { EventType, historyEvent, type HistoryEvent } from './history';
@@ -41,23 +42,32 @@ export interface EpisodeResult {
 
 /**
  * One orchestrator episode: delivers the inbox after an OrchestratorStarted stamped `now`, runs the orchestrator on
- * the whole history, replays its actions as the extension does, and commits the new history and status.
+ * the whole history, replays its actions as the extension does, and commits the new history and status. Events that
+ * arrive while the orchestrator runs stay in the inbox (and in every save made meanwhile) for the next episode.
  */
 export async function runEpisode(fn: RegisteredFunction, record: InstanceRecord, now: Date): Promise<EpisodeResult> {
   const past = record.history.map((e) => ({ ...e, IsPlayed: true }));
-  const delivered = [historyEvent(EventType.OrchestratorStarted, now), ...record.inbox];
-  record.inbox = [];
+  const taken = record.inbox.length;
+  const delivered = [historyEvent(EventType.OrchestratorStarted, now), ...record.inbox.slice(0, taken)];
   const history = [...past, ...delivered];
   const outcome = await runOrchestrator(fn, record, history);
-  const shim = replayActions(history, outcome.actions, { instanceId: record.instanceId, ...TIMER_LIMITS });
-  record.customStatus = outcome.customStatus;
+  record.inbox = record.inbox.slice(taken);
+  const shim = replayActions(history, outcome.actions, { instanceId: record.instanceId, executionId: record.executionId, ...TIMER_LIMITS });
+  const carried = record.statusCarried === true ? record.customStatus : null;
+  record.customStatus = outcome.customStatus ?? carried;
+  delete record.statusCarried;
   record.lastUpdatedTime = now.toISOString();
   const produced = shim.newWork.map((w) => schedulingEvent(w, record.instanceId, now));
   const failure = shim.problem ?? (outcome.error !== undefined ? `Orchestrator function '${record.name}' failed: ${outcome.error}` : undefined);
   const closing = closeExecution(record, outcome, shim, failure, now);
   record.history = [...history, ...(failure ? [] : produced), ...closing, historyEvent(EventType.OrchestratorCompleted, now)];
   record.cancelledTimers = [...new Set([...record.cancelledTimers, ...shim.cancelledTimers])];
-  if (shim.continueAsNew && !failure) restartAsNew(record, shim.continueAsNew.input, now);
+  if (shim.continueAsNew && !failure) {
+    restartAsNew(record, shim.continueAsNew.input, shim.continueAsNew.carryover, now);
+    // DTFx sends the old execution's messages to other instances (entity calls and signals) but not its activities
+    // or timers, which are discarded with its history.
+    return { work: shim.newWork.filter((w) => w.kind === 'entity'), cancelledTimers: [] };
+  }
   return { work: failure ? [] : shim.newWork, cancelledTimers: shim.cancelledTimers };
 }
 
@@ -79,14 +89,20 @@ function closeExecution(record: InstanceRecord, outcome: OrchestratorOutcome, sh
   return [];
 }
 
-/** ContinueAsNew: a fresh execution with the new input; events not yet delivered carry over. */
-function restartAsNew(record: InstanceRecord, input: string | undefined, now: Date): void {
+/**
+ * ContinueAsNew: a fresh execution with a new execution id and the new input. Nothing of the old history is kept (a
+ * count only), so the instance file does not grow with the number of executions. The new execution starts with the
+ * carried-over events, then whatever arrived meanwhile; the custom status stays until its first episode.
+ */
+function restartAsNew(record: InstanceRecord, input: string | undefined, carryover: HistoryEvent[], now: Date): void {
   record.input = input;
-  record.executionId = `${record.instanceId}:${now.getTime()}`;
+  record.executionId = randomUUID().replace(/-/g, '');
   record.history = [];
   record.cancelledTimers = [];
   record.runtimeStatus = 'Running';
-  record.inbox = [executionStarted(record, now), ...record.inbox];
+  record.continuedAsNew = (record.continuedAsNew ?? 0) + 1;
+  record.statusCarried = true;
+  record.inbox = [executionStarted(record, now), ...carryover.map((e) => ({ ...e, IsPlayed: false })), ...record.inbox];
 }
 
 export function executionStarted(record: InstanceRecord, now: Date): HistoryEvent {

@@ -6,10 +6,10 @@ import { parseSchedulerId, runEntityBatch, schedulerIdOf } from './entities';
 import { executionStarted, runEpisode } from './episode';
 import { DurableHostError } from './errors';
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from './history';
-import { ACTIVE_STATUSES, statusOf, type EntityOperation, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
+import { ACTIVE_STATUSES, statusOf, type ControlRequest, type EntityMessage, type EntityOperation, type EntityOutboxItem, type EntityRecord, type InstanceRecord, type InstanceStatus, type ListFilter, type StatusOptions } from './instance';
 import { replayPrefixes, type ReplayReport } from './replay-check';
 import type { NewWork } from './shim';
-import { StateStore } from './store';
+import { StateStore, type LoadedState } from './store';
 
 export interface LocalDurableHostOptions {
   registry: FunctionRegistry;
@@ -23,6 +23,8 @@ export interface LocalDurableHostOptions {
 }
 
 const ENTITY_BATCH_SIZE = 50;
+/** How many recent request ids an entity remembers to run a re-sent operation once (resends follow a crash at once). */
+const SEEN_REQUESTS = 200;
 
 /**
  * A local stand-in for the Durable Task extension: runs the app's registered orchestrations, activities and entities
@@ -52,12 +54,22 @@ export class LocalDurableHost {
     this.log = options.logger ?? (() => undefined);
   }
 
+  /**
+   * Starts the client endpoints and resumes what the state directory holds. Throws `DurableStateError` (and starts
+   * nothing, changes no file) when the directory is locked by another process or a state file is damaged.
+   */
   async start(): Promise<void> {
     if (this.running) return;
+    const state = this.store ? await this.store.open() : undefined;
+    try {
+      this.server = await startClientServer(this, this.options.listPageSize ?? 100);
+    } catch (error) {
+      await this.store?.close();
+      throw error;
+    }
     this.running = true;
-    this.server = await startClientServer(this, this.options.listPageSize ?? 100);
     this.registry.provideInput('durableClient', () => this.clientBinding());
-    if (this.store) await this.recover(this.store);
+    if (state) this.recover(state);
   }
 
   /** Stops at once, like a host that goes away: running work is abandoned, timers disarmed, state as last saved. */
@@ -68,7 +80,7 @@ export class LocalDurableHost {
     this.timers.clear();
     await this.server?.close();
     this.server = undefined;
-    await this.store?.flush();
+    await this.store?.close();
   }
 
   clientBinding(): ClientBinding {
@@ -78,7 +90,8 @@ export class LocalDurableHost {
 
   // ---- orchestration client operations ----
 
-  startNew(name: string, options: { instanceId?: string; input?: unknown } = {}): string {
+  /** Resolves once the new instance is on disk (with a state directory), so an accepted start survives a crash. */
+  async startNew(name: string, options: { instanceId?: string; input?: unknown } = {}): Promise<string> {
     const fn = this.registry.has(name) ? this.registry.get(name) : undefined;
     if (fn?.triggerType !== 'orchestrationTrigger') throw new DurableHostError(`No orchestrator function named "${name}" is registered.`, 'bad-request');
     const instanceId = options.instanceId ?? randomUUID().replace(/-/g, '');
@@ -105,69 +118,35 @@ export class LocalDurableHost {
     };
     record.inbox.push(executionStarted(record, now));
     this.instances.set(instanceId, record);
-    this.persist(record);
+    await this.save(record);
     this.kick(instanceId);
     return instanceId;
   }
 
-  /** Delivers an external event; buffered until the orchestrator waits for it. Dropped for a finished instance. */
-  raiseEvent(instanceId: string, eventName: string, data: unknown): 'accepted' | 'gone' {
+  /**
+   * Delivers an external event; buffered until the orchestrator waits for it. Refused for a finished instance.
+   * Resolves once the event is on disk: an event that was accepted is never lost to a crash.
+   */
+  async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<'accepted' | 'gone'> {
     const record = this.require(instanceId);
     if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
     const input = data === undefined ? {} : { Input: JSON.stringify(data) };
-    this.deliver(record, historyEvent(EventType.EventRaised, this.clock.now(), { Name: eventName, ...input }));
+    record.inbox.push(historyEvent(EventType.EventRaised, this.clock.now(), { Name: eventName, ...input }));
+    await this.save(record);
+    this.kick(instanceId);
     return 'accepted';
   }
 
-  terminate(instanceId: string, reason = ''): 'accepted' | 'gone' {
-    const record = this.require(instanceId);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
-    void this.serially(instanceId, async () => {
-      if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return;
-      const now = this.clock.now();
-      record.history.push(
-        historyEvent(EventType.OrchestratorStarted, now),
-        historyEvent(EventType.ExecutionTerminated, now, { Input: JSON.stringify(reason) }),
-        historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(reason) }),
-        historyEvent(EventType.OrchestratorCompleted, now),
-      );
-      record.runtimeStatus = 'Terminated';
-      record.output = reason;
-      record.inbox = [];
-      record.lastUpdatedTime = now.toISOString();
-      this.disarmAll(instanceId);
-      await this.save(record);
-    });
-    return 'accepted';
+  terminate(instanceId: string, reason = ''): Promise<'accepted' | 'gone'> {
+    return this.control(instanceId, 'terminate', reason);
   }
 
-  suspend(instanceId: string, reason = ''): 'accepted' | 'gone' {
-    const record = this.require(instanceId);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
-    void this.serially(instanceId, async () => {
-      if (record.runtimeStatus !== 'Running' && record.runtimeStatus !== 'Pending') return;
-      const now = this.clock.now();
-      record.history.push(historyEvent(EventType.ExecutionSuspended, now, { Reason: reason }));
-      record.runtimeStatus = 'Suspended';
-      record.lastUpdatedTime = now.toISOString();
-      await this.save(record);
-    });
-    return 'accepted';
+  suspend(instanceId: string, reason = ''): Promise<'accepted' | 'gone'> {
+    return this.control(instanceId, 'suspend', reason);
   }
 
-  resume(instanceId: string, reason = ''): 'accepted' | 'gone' {
-    const record = this.require(instanceId);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
-    void this.serially(instanceId, async () => {
-      if (record.runtimeStatus !== 'Suspended') return;
-      const now = this.clock.now();
-      record.history.push(historyEvent(EventType.ExecutionResumed, now, { Reason: reason }));
-      record.runtimeStatus = record.history.some((e) => e.EventType === EventType.OrchestratorCompleted) ? 'Running' : 'Pending';
-      record.lastUpdatedTime = now.toISOString();
-      await this.save(record);
-      this.kick(instanceId);
-    });
-    return 'accepted';
+  resume(instanceId: string, reason = ''): Promise<'accepted' | 'gone'> {
+    return this.control(instanceId, 'resume', reason);
   }
 
   /** Deletes a finished instance and its history; returns how many were deleted. */
@@ -201,8 +180,9 @@ export class LocalDurableHost {
 
   // ---- entities ----
 
-  signalEntity(name: string, key: string, operation: string, input: unknown): void {
-    this.enqueueEntity(schedulerIdOf(name, key), { operation, input: input === undefined ? undefined : JSON.stringify(input) });
+  /** Resolves once the signal is on disk. */
+  async signalEntity(name: string, key: string, operation: string, input: unknown): Promise<void> {
+    await this.enqueueEntity(schedulerIdOf(name, key), { operation, input: input === undefined ? undefined : JSON.stringify(input) });
   }
 
   readEntityState(name: string, key: string): { exists: boolean; state: unknown } {
@@ -242,7 +222,49 @@ export class LocalDurableHost {
     return replayPrefixes(this.registry.get(record.name), record);
   }
 
+  /** How many executions the instance has had (1 + the times it continued as new). */
+  executionCount(instanceId: string): number {
+    return 1 + (this.require(instanceId).continuedAsNew ?? 0);
+  }
+
   // ---- engine ----
+
+  /** Queues a terminate, suspend or resume request on disk; the instance's own chain applies it in order. */
+  private async control(instanceId: string, kind: ControlRequest['kind'], reason: string): Promise<'accepted' | 'gone'> {
+    const record = this.require(instanceId);
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) return 'gone';
+    record.control = [...(record.control ?? []), { kind, reason, at: this.clock.now().toISOString() }];
+    await this.save(record);
+    this.kick(instanceId);
+    return 'accepted';
+  }
+
+  private applyControl(record: InstanceRecord, request: ControlRequest): void {
+    const now = this.clock.now();
+    const { kind, reason } = request;
+    if (kind === 'terminate' && ACTIVE_STATUSES.has(record.runtimeStatus)) {
+      record.history.push(
+        historyEvent(EventType.OrchestratorStarted, now),
+        historyEvent(EventType.ExecutionTerminated, now, { Input: JSON.stringify(reason) }),
+        historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(reason) }),
+        historyEvent(EventType.OrchestratorCompleted, now),
+      );
+      record.runtimeStatus = 'Terminated';
+      record.output = reason;
+      record.inbox = [];
+      record.control = [];
+      this.disarmAll(record.instanceId);
+    } else if (kind === 'suspend' && (record.runtimeStatus === 'Running' || record.runtimeStatus === 'Pending')) {
+      record.history.push(historyEvent(EventType.ExecutionSuspended, now, { Reason: reason }));
+      record.runtimeStatus = 'Suspended';
+    } else if (kind === 'resume' && record.runtimeStatus === 'Suspended') {
+      record.history.push(historyEvent(EventType.ExecutionResumed, now, { Reason: reason }));
+      record.runtimeStatus = record.history.some((e) => e.EventType === EventType.OrchestratorCompleted) ? 'Running' : 'Pending';
+    } else {
+      return;
+    }
+    record.lastUpdatedTime = now.toISOString();
+  }
 
   private require(instanceId: string): InstanceRecord {
     const record = this.instances.get(instanceId);
@@ -250,8 +272,10 @@ export class LocalDurableHost {
     return record;
   }
 
-  private deliver(record: InstanceRecord, event: HistoryEvent): void {
+  /** Hands an event to an instance; one meant for an execution that has since continued as new is dropped, as in DTFx. */
+  private deliver(record: InstanceRecord, event: HistoryEvent, executionId?: string): void {
     if (!this.running || this.instances.get(record.instanceId) !== record || !ACTIVE_STATUSES.has(record.runtimeStatus)) return;
+    if (executionId !== undefined && executionId !== record.executionId) return;
     record.inbox.push(event);
     this.persist(record);
     this.kick(record.instanceId);
@@ -264,7 +288,14 @@ export class LocalDurableHost {
     void this.serially(instanceId, async () => {
       this.kicked.delete(instanceId);
       const record = this.instances.get(instanceId);
-      while (this.running && record && this.instances.get(instanceId) === record && isRunnable(record)) {
+      while (this.running && record && this.instances.get(instanceId) === record) {
+        const request = record.control?.shift();
+        if (request) {
+          this.applyControl(record, request);
+          await this.save(record);
+          continue;
+        }
+        if (!isRunnable(record)) break;
         await this.episode(record);
       }
     });
@@ -272,14 +303,35 @@ export class LocalDurableHost {
 
   private async episode(record: InstanceRecord): Promise<void> {
     const fn = this.registry.get(record.name);
+    const execution = record.executionId;
     const { work, cancelledTimers } = await runEpisode(fn, record, this.clock.now());
     if (!this.running) return;
     for (const id of cancelledTimers) this.disarm(record.instanceId, id);
-    if (!ACTIVE_STATUSES.has(record.runtimeStatus)) this.disarmAll(record.instanceId);
+    // Finished, or continued as new: no timer of the old execution may fire into the next one.
+    if (!ACTIVE_STATUSES.has(record.runtimeStatus) || record.executionId !== execution) this.disarmAll(record.instanceId);
+    const messages = work.flatMap((w) => (w.kind === 'entity' ? [entityMessage(record.instanceId, w)] : []));
+    record.outbox = [...(record.outbox ?? []), ...messages];
     await this.save(record);
     this.log(`${record.name} ${record.instanceId}: ${record.runtimeStatus}, ${work.length} new task(s)`);
-    const active = ACTIVE_STATUSES.has(record.runtimeStatus);
-    for (const w of work) if (active || w.kind === 'entity') this.dispatch(record, w);
+    if (ACTIVE_STATUSES.has(record.runtimeStatus)) for (const w of work) if (w.kind !== 'entity') this.dispatch(record, w);
+    if (messages.length > 0) this.sendOutbox(record);
+  }
+
+  /** Hands the instance's entity messages to their entities, each on disk there before it leaves the outbox. */
+  private sendOutbox(record: InstanceRecord): void {
+    this.track(async () => {
+      for (const message of [...(record.outbox ?? [])]) {
+        await this.enqueueEntity(message.target, {
+          operation: message.operation,
+          input: message.input,
+          requestId: message.requestId,
+          ...(message.caller ? { caller: message.caller } : {}),
+        });
+        record.outbox = (record.outbox ?? []).filter((m) => m !== message);
+      }
+      // Not for an instance purged or replaced meanwhile: that would write its file back.
+      if (this.running && this.instances.get(record.instanceId) === record) await this.save(record);
+    });
   }
 
   private dispatch(record: InstanceRecord, work: NewWork): void {
@@ -289,15 +341,13 @@ export class LocalDurableHost {
       case 'timer':
         return this.arm(record, work.id, work.fireAt);
       case 'entity':
-        return this.enqueueEntity(work.target, {
-          operation: work.operation,
-          input: work.input,
-          ...(work.signal ? {} : { caller: { instanceId: record.instanceId, requestId: work.requestId } }),
-        });
+        // Sent through the instance's outbox (see episode); never dispatched directly.
+        return;
     }
   }
 
   private runActivity(record: InstanceRecord, id: number, name: string, input: string | undefined): void {
+    const execution = record.executionId;
     this.track(async () => {
       let event: HistoryEvent;
       try {
@@ -312,7 +362,7 @@ export class LocalDurableHost {
           Details: JSON.stringify({ Message: message, ...(error instanceof Error ? { ErrorType: error.name } : {}) }),
         });
       }
-      this.deliver(record, event);
+      this.deliver(record, event, execution);
     });
   }
 
@@ -325,9 +375,10 @@ export class LocalDurableHost {
   private arm(record: InstanceRecord, timerId: number, fireAt: Date): void {
     const key = `${record.instanceId}#${timerId}`;
     if (this.timers.has(key) || record.cancelledTimers.includes(timerId)) return;
+    const execution = record.executionId;
     const fire = (): void => {
       if (!this.timers.delete(key)) return;
-      this.deliver(record, historyEvent(EventType.TimerFired, this.clock.now(), { TimerId: timerId, FireAt: fireAt.toISOString() }));
+      this.deliver(record, historyEvent(EventType.TimerFired, this.clock.now(), { TimerId: timerId, FireAt: fireAt.toISOString() }), execution);
     };
     if (fireAt.getTime() <= this.clock.now().getTime()) {
       // Already due (e.g. after a restart): fire on the next turn, counted as work so idle() waits for it.
@@ -351,16 +402,20 @@ export class LocalDurableHost {
     for (const key of [...this.timers.keys()]) if (key.startsWith(`${instanceId}#`)) this.disarm(instanceId, Number(key.slice(instanceId.length + 1)));
   }
 
-  private enqueueEntity(schedulerId: string, operation: EntityOperation): void {
+  private enqueueEntity(schedulerId: string, operation: EntityOperation): Promise<void> {
     let record = this.entities.get(schedulerId);
     if (!record) {
       const { name, key } = parseSchedulerId(schedulerId);
       record = { schedulerId, name, key, exists: false, state: undefined, queue: [], lastUpdatedTime: this.clock.now().toISOString() };
       this.entities.set(schedulerId, record);
     }
+    const id = operation.requestId;
+    // Sent again after a crash (from an outbox): already queued or already run, so it runs once.
+    if (id !== undefined && (record.queue.some((op) => op.requestId === id) || record.seen?.includes(id))) return Promise.resolve();
     record.queue.push(operation);
-    void this.saveEntity(record).catch((error: unknown) => this.log(`saving entity ${schedulerId}: ${String(error)}`));
+    const saved = this.saveEntity(record);
     this.kickEntity(record);
+    return saved;
   }
 
   private kickEntity(record: EntityRecord): void {
@@ -375,14 +430,35 @@ export class LocalDurableHost {
         if (!this.running) return;
         record.queue.splice(0, batch.length);
         record.lastUpdatedTime = this.clock.now().toISOString();
+        record.seen = [...(record.seen ?? []), ...batch.flatMap((op) => (op.requestId ? [op.requestId] : []))].slice(-SEEN_REQUESTS);
+        record.outbox = [
+          ...outcome.responses.map((r): EntityOutboxItem => ({ kind: 'response', caller: r.caller, message: r.message })),
+          ...outcome.signals.map((sig): EntityOutboxItem => ({ kind: 'signal', ...sig })),
+        ];
+        // The new state, the shortened queue and what the batch sends are one write.
         await this.saveEntity(record);
-        for (const r of outcome.responses) {
-          const caller = this.instances.get(r.caller.instanceId);
-          if (caller) this.deliver(caller, historyEvent(EventType.EventRaised, this.clock.now(), { Name: r.caller.requestId, Input: JSON.stringify(r.message) }));
-        }
-        for (const s of outcome.signals) this.enqueueEntity(s.target, { operation: s.operation, input: s.input });
+        await this.flushEntityOutbox(record);
       }
     });
+  }
+
+  /** Delivers an entity's responses and signals, each on disk at its destination, then clears the outbox. */
+  private async flushEntityOutbox(record: EntityRecord): Promise<void> {
+    const items = record.outbox ?? [];
+    if (items.length === 0) return;
+    for (const item of items) {
+      if (item.kind === 'signal') {
+        await this.enqueueEntity(item.target, { operation: item.operation, input: item.input });
+        continue;
+      }
+      const caller = this.instances.get(item.caller.instanceId);
+      const name = item.caller.requestId;
+      if (!caller || [...caller.history, ...caller.inbox].some((e) => e.EventType === EventType.EventRaised && e.Name === name)) continue;
+      this.deliver(caller, historyEvent(EventType.EventRaised, this.clock.now(), { Name: name, Input: JSON.stringify(item.message) }));
+      await this.save(caller);
+    }
+    record.outbox = [];
+    await this.saveEntity(record);
   }
 
   private entityFunction(name: string): RegisteredFunction | undefined {
@@ -426,18 +502,35 @@ export class LocalDurableHost {
     return this.store?.saveEntity(record) ?? Promise.resolve();
   }
 
-  /** Loads persisted state and picks up where the last host left off: re-runs unfinished activities, re-arms timers. */
-  private async recover(store: StateStore): Promise<void> {
-    await store.open();
-    for (const record of await store.loadInstances()) this.instances.set(record.instanceId, record);
-    for (const record of await store.loadEntities()) this.entities.set(record.schedulerId, record);
+  /** Picks up where the last host left off: re-runs unfinished activities, re-arms timers, applies queued requests. */
+  private recover(state: LoadedState): void {
+    for (const record of state.instances) this.instances.set(record.instanceId, record);
+    for (const record of state.entities) this.entities.set(record.schedulerId, record);
     for (const record of this.instances.values()) {
       if (!ACTIVE_STATUSES.has(record.runtimeStatus)) continue;
       for (const w of unfinishedWork(record)) this.dispatch(record, w);
       this.kick(record.instanceId);
     }
-    for (const record of this.entities.values()) if (record.queue.length > 0) this.kickEntity(record);
+    // What a killed host had committed but not yet handed on: entity messages of instances (finished ones too, whose
+    // last episode may have released a lock), then entities' responses and signals.
+    for (const record of this.instances.values()) if ((record.outbox ?? []).length > 0) this.sendOutbox(record);
+    for (const record of this.entities.values()) {
+      if ((record.outbox ?? []).length > 0 || record.queue.length > 0) {
+        const chainKey = `entity:${record.schedulerId}`;
+        void this.serially(chainKey, () => this.flushEntityOutbox(record)).then(() => this.kickEntity(record));
+      }
+    }
   }
+}
+
+function entityMessage(instanceId: string, work: Extract<NewWork, { kind: 'entity' }>): EntityMessage {
+  return {
+    target: work.target,
+    operation: work.operation,
+    input: work.input,
+    requestId: work.requestId,
+    ...(work.signal ? {} : { caller: { instanceId, requestId: work.requestId } }),
+  };
 }
 
 function isRunnable(record: InstanceRecord): boolean {

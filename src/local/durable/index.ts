@@ -4,7 +4,7 @@
  */
 export { LocalDurableHost, type LocalDurableHostOptions } from './host';
 export { RealClock, VirtualClock, type Clock, type TimerHandle } from './clock';
-export { DurableHostError } from './errors';
+export { DurableHostError, DurableStateError } from './errors';
 export { EventType, type HistoryEvent } from './history';
 export type { ClientBinding } from './client-server';
 export type { InstanceStatus, ListFilter, RuntimeStatus, StatusOptions } from './instance';

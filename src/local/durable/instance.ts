@@ -23,6 +23,35 @@ export interface InstanceRecord {
   inbox: HistoryEvent[];
   /** Timers the orchestrator cancelled: never fired. */
   cancelledTimers: number[];
+  /** Terminate, suspend and resume requests accepted but not yet applied, oldest first (absent in older files). */
+  control?: ControlRequest[];
+  /** How many executions continueAsNew has started after the first (the only trace kept of earlier executions). */
+  continuedAsNew?: number;
+  /**
+   * Set by continueAsNew: the custom status of the finished execution stays until the new execution's first episode,
+   * which replaces it only if it sets one (DTFx `carryOverStatus`).
+   */
+  statusCarried?: boolean;
+  /**
+   * Entity operations the last episodes sent, saved with the history that sent them and removed once the entity has
+   * them on disk: a host killed in between sends them on restart (a lock release is never lost).
+   */
+  outbox?: EntityMessage[];
+}
+
+/** An operation an orchestration sends to an entity (a call when `caller` is set, else a signal). */
+export interface EntityMessage {
+  target: string;
+  operation: string;
+  input: string | undefined;
+  requestId: string;
+  caller?: { instanceId: string; requestId: string };
+}
+
+export interface ControlRequest {
+  kind: 'terminate' | 'suspend' | 'resume';
+  reason: string;
+  at: string;
 }
 
 /** Per entity: its state and the operations waiting to run, one batch at a time. */
@@ -35,11 +64,21 @@ export interface EntityRecord {
   state: string | undefined;
   queue: EntityOperation[];
   lastUpdatedTime: string;
+  /** Responses and signals of the last batch, saved with its state and removed once delivered on disk. */
+  outbox?: EntityOutboxItem[];
+  /** Request ids of the most recent operations run, so one sent again after a crash runs once. */
+  seen?: string[];
 }
+
+export type EntityOutboxItem =
+  | { kind: 'response'; caller: { instanceId: string; requestId: string }; message: { result?: string; exceptionType?: string } }
+  | { kind: 'signal'; target: string; operation: string; input: string | undefined };
 
 export interface EntityOperation {
   operation: string;
   input: string | undefined;
+  /** Set for operations sent by orchestrations (calls and signals). */
+  requestId?: string;
   /** Set for calls: where the response goes. */
   caller?: { instanceId: string; requestId: string };
 }

@@ -40,7 +40,7 @@ export async function replayPrefixes(fn: RegisteredFunction, record: InstanceRec
     const episodeEnd = starts[n + 1] ?? record.history.length;
     const written = record.history.slice(end, episodeEnd);
     const outcome = await runOrchestrator(fn, record, seen);
-    const shim = replayActions(seen, outcome.actions, { instanceId: record.instanceId, ...TIMER_LIMITS });
+    const shim = replayActions(seen, outcome.actions, { instanceId: record.instanceId, executionId: record.executionId, ...TIMER_LIMITS });
     const where = `episode ${n + 1} of ${starts.length}`;
     if (shim.problem) problems.push(`${where}: ${shim.problem}`);
     const expected = written.filter(isScheduling).map(describeEvent);

@@ -14,6 +14,8 @@ import { EventType, type HistoryEvent } from './history';
 
 export interface ShimOptions {
   instanceId: string;
+  /** Part of new entity request ids, so an execution after continueAsNew never reuses its predecessor's. */
+  executionId: string;
   maximumShortTimerMs: number;
   longTimerIntervalMs: number;
 }
@@ -27,7 +29,13 @@ export interface ShimResult {
   newWork: NewWork[];
   /** Timers the orchestrator cancelled (the loser of a Task.any) that have not fired. */
   cancelledTimers: number[];
-  continueAsNew?: { input: string | undefined };
+  /**
+   * The orchestrator continued as new. `carryover`: the external events the history delivered after the
+   * ContinueAsNew action was reached, which DTFx hands to the new execution (`BehaviorOnContinueAsNew.Carryover`, the
+   * Azure Storage default). Events received before it and never awaited are dropped, as the extension does for
+   * out-of-process orchestrators (`ContinueAsNew(input)` with `preserveUnprocessedEvents` false).
+   */
+  continueAsNew?: { input: string | undefined; carryover: HistoryEvent[] };
   /** Non-determinism or an unsupported action: the orchestration cannot go on. */
   problem?: string;
 }
@@ -56,7 +64,7 @@ class Shim {
   private readonly buffered = new Map<string, number>();
   private readonly timers: TimerNode[] = [];
   private readonly newWork: NewWork[] = [];
-  private continueAsNew: { input: string | undefined } | undefined;
+  private continueAsNew: { input: string | undefined; carryover: HistoryEvent[] } | undefined;
   private problem: string | undefined;
   private started = false;
 
@@ -124,6 +132,10 @@ class Shim {
   }
 
   private raise(e: HistoryEvent): void {
+    if (this.continueAsNew) {
+      this.continueAsNew.carryover.push(e);
+      return;
+    }
     const name = e.Name ?? '';
     const response = this.openByRequest.get(name);
     if (response) {
@@ -162,7 +174,7 @@ class Shim {
         this.entity(action, true);
         return Completion.done();
       case ActionType.ContinueAsNew:
-        this.continueAsNew = { input: inputJson(action.input) };
+        this.continueAsNew = { input: inputJson(action.input), carryover: [] };
         return Completion.done();
       case ActionType.WhenAll:
       case ActionType.WhenAny:
@@ -254,7 +266,7 @@ class Shim {
     const target = action.instanceId ?? '';
     const operation = action.operation ?? '';
     const recorded = this.scheduled.get(id);
-    const requestId = recorded ? requestIdOf(recorded) : deterministicGuid(`${this.options.instanceId}:${id}`);
+    const requestId = recorded ? requestIdOf(recorded) : deterministicGuid(`${this.options.instanceId}:${this.options.executionId}:${id}`);
     const input = action.input === undefined ? undefined : JSON.stringify(action.input);
     if (!recorded) this.newWork.push({ kind: 'entity', id, target, operation, input, requestId, signal });
     if (!signal) this.openByRequest.set(requestId, (e) => c.settle(responseFailed(e)));

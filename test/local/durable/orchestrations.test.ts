@@ -20,7 +20,7 @@ describe('orchestrations with activities on the local durable host', () => {
   });
 
   test('the history numbers scheduled tasks as the extension does and brackets every episode', async () => {
-    const id = h.host.startNew('Sequence', { input: ['A', 'B'] });
+    const id = await h.host.startNew('Sequence', { input: ['A', 'B'] });
     await h.host.idle();
     const history = h.host.history(id);
     const types = history.map((e) => EventType[e.EventType]);
@@ -48,7 +48,7 @@ describe('activity failures and retries', () => {
   });
 
   test('an activity that throws surfaces in the orchestrator as an error naming the activity and its message', async () => {
-    const id = h.host.startNew('CatchFailure');
+    const id = await h.host.startNew('CatchFailure');
     await h.host.idle();
     const status = h.host.getStatus(id);
     expect(status?.runtimeStatus).toBe('Completed');
@@ -59,7 +59,7 @@ describe('activity failures and retries', () => {
   });
 
   test('an unhandled activity failure fails the orchestration with a message saying which function failed', async () => {
-    const id = h.host.startNew('Unhandled');
+    const id = await h.host.startNew('Unhandled');
     await h.host.idle();
     const status = await h.client.getStatus(id);
     expect(status.runtimeStatus).toBe('Failed');
@@ -67,7 +67,7 @@ describe('activity failures and retries', () => {
   });
 
   test('callActivityWithRetry succeeds on the third attempt after two backoff timers, and later tasks keep their ids', async () => {
-    const id = h.host.startNew('RetryFlaky', { input: 'retry-key' });
+    const id = await h.host.startNew('RetryFlaky', { input: 'retry-key' });
     await h.host.idle();
     expect(h.host.nextTimerAt()).toEqual(new Date(START.getTime() + 1000));
     expect(await h.host.advanceToNextTimer()).toEqual(new Date(START.getTime() + 1000));
@@ -84,7 +84,7 @@ describe('activity failures and retries', () => {
   });
 
   test('a retried activity that keeps failing gives up after the last attempt and its backoff timer, as DTFx does', async () => {
-    const id = h.host.startNew('RetryExhausted');
+    const id = await h.host.startNew('RetryExhausted');
     await runToEnd(h.host, id);
     const status = h.host.getStatus(id);
     expect(status?.output).toEqual({ gaveUp: "Activity function 'Fail' failed: cannot do that: always " });
@@ -93,13 +93,13 @@ describe('activity failures and retries', () => {
   });
 
   test('Task.all of activities completes with all results', async () => {
-    const id = h.host.startNew('FanOut', { input: ['x', 'y', 'z'] });
+    const id = await h.host.startNew('FanOut', { input: ['x', 'y', 'z'] });
     await h.host.idle();
     expect(h.host.getStatus(id)?.output).toEqual(['Hello x!', 'Hello y!', 'Hello z!']);
   });
 
   test('continueAsNew restarts the instance with fresh history and the new input', async () => {
-    const id = h.host.startNew('Restarting', { input: 1 });
+    const id = await h.host.startNew('Restarting', { input: 1 });
     await h.host.idle();
     const status = h.host.getStatus(id, { showInput: true });
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'finished after round 3', input: 3 });

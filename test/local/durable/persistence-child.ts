@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const stateDir = process.argv[2] ?? '';
   const host = new LocalDurableHost({ registry: loadFunctionApp(FIXTURE_MODULES), clock: new VirtualClock(new Date('2026-11-30T08:00:00.000Z')), stateDir });
   await host.start();
-  const id = host.startNew('Sleep', { input: { ms: 2 * 86_400_000 } });
+  const id = await host.startNew('Sleep', { input: { ms: 2 * 86_400_000 } });
   await host.idle();
   process.stdout.write(`waiting ${id}\n`);
   setInterval(() => undefined, 60_000);

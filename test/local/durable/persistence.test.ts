@@ -16,7 +16,7 @@ describe('persistence: a new host on the same state directory carries on', () =>
 
   test('a host stopped while an orchestration waits on a timer is replaced by one that fires it and completes', async () => {
     const first = await startHost({ stateDir: dir });
-    const id = first.host.startNew('Sleep', { input: { ms: 3 * HOUR } });
+    const id = await first.host.startNew('Sleep', { input: { ms: 3 * HOUR } });
     await first.host.idle();
     await first.host.stop();
 
@@ -36,8 +36,8 @@ describe('persistence: a new host on the same state directory carries on', () =>
 
   test('entity state and finished instances survive a restart', async () => {
     const first = await startHost({ stateDir: dir });
-    first.host.signalEntity('Counter', 'kept', 'add', 7);
-    const id = first.host.startNew('Sequence', { input: ['Kyiv'] });
+    await first.host.signalEntity('Counter', 'kept', 'add', 7);
+    const id = await first.host.startNew('Sequence', { input: ['Kyiv'] });
     await first.host.idle();
     await first.host.stop();
     const second = new LocalDurableHost({ registry: fixtureRegistry(), clock: new VirtualClock(START), stateDir: dir });

@@ -11,7 +11,7 @@ describe('durable timers on the virtual clock', () => {
   });
 
   test('a two-hour timer waits until the clock reaches it, and currentUtcDateTime follows the clock', async () => {
-    const id = h.host.startNew('Sleep', { input: { ms: 2 * HOUR } });
+    const id = await h.host.startNew('Sleep', { input: { ms: 2 * HOUR } });
     await h.host.idle();
     expect(h.host.getStatus(id)?.runtimeStatus).toBe('Running');
     const due = new Date(h.clock.now().getTime() + 2 * HOUR);
@@ -24,7 +24,7 @@ describe('durable timers on the virtual clock', () => {
 
   test('a seven-day timer passes instantly as the chain of three-day timers the extension writes', async () => {
     const begin = h.clock.now().getTime();
-    const id = h.host.startNew('Sleep', { input: { ms: 7 * DAY } });
+    const id = await h.host.startNew('Sleep', { input: { ms: 7 * DAY } });
     await runToEnd(h.host, id);
     const status = h.host.getStatus(id);
     expect(status?.runtimeStatus).toBe('Completed');
@@ -63,7 +63,7 @@ describe('external events', () => {
   });
 
   test('an event raised after earlier rounds of a Task.any loop reaches the current round, not an abandoned waiter', async () => {
-    const id = h.host.startNew('PollForPing', {});
+    const id = await h.host.startNew('PollForPing', {});
     await h.host.idle();
     await h.host.advanceToNextTimer();
     await h.host.advanceToNextTimer();
@@ -73,7 +73,7 @@ describe('external events', () => {
   });
 
   test('with no approval the deadline timer wins when the clock reaches it', async () => {
-    const id = h.host.startNew('Approval', { input: { timeoutMs: 2 * DAY } });
+    const id = await h.host.startNew('Approval', { input: { timeoutMs: 2 * DAY } });
     await h.host.idle();
     const deadline = new Date(h.clock.now().getTime() + 2 * DAY);
     await runToEnd(h.host, id);
@@ -84,8 +84,8 @@ describe('external events', () => {
   });
 
   test('an event raised before the orchestrator waits for it is buffered and delivered when it does', async () => {
-    const id = h.host.startNew('LateWaiter');
-    h.host.raiseEvent(id, 'Go', 'early bird');
+    const id = await h.host.startNew('LateWaiter');
+    await h.host.raiseEvent(id, 'Go', 'early bird');
     await h.host.idle();
     expect(h.host.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: 'early bird' });
   });
