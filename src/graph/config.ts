@@ -1,3 +1,4 @@
+import { appSetting, graphRequestTimeout, SettingError } from '../settings';
 import { GraphConfigError } from './errors';
 import type { ApiVersion } from './types';
 
@@ -20,8 +21,13 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GraphEnvironmentOptions {
   baseUrl: string;
-  apiVersion: ApiVersion;
+  /** Only when GRAPH_API_VERSION is set: an override of the per-feature choice. */
+  apiVersion?: ApiVersion;
+  /** GRAPH_REQUEST_TIMEOUT, as given (default PT30S). */
+  requestTimeout: string;
   managedIdentityClientId?: string;
+  /** AZURE_TENANT_ID: keys the reports budget without reading a token. */
+  tenantId?: string;
 }
 
 /** A validated base URL: origin plus an optional path prefix (a proxy), never a version segment, no trailing slash. */
@@ -33,14 +39,33 @@ export interface GraphBase {
 }
 
 /**
- * Reads GRAPH_BASE_URL, GRAPH_API_VERSION and AZURE_CLIENT_ID. Throws GraphConfigError naming the variable at fault.
+ * Reads GRAPH_BASE_URL, GRAPH_API_VERSION, GRAPH_REQUEST_TIMEOUT, AZURE_CLIENT_ID and AZURE_TENANT_ID. Throws
+ * GraphConfigError naming the variable at fault. An unset GRAPH_API_VERSION lets the gateway choose per feature.
  */
-export function graphOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): GraphEnvironmentOptions {
-  const baseUrl = parseGraphBaseUrl(env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL, 'GRAPH_BASE_URL').url;
-  const apiVersion = parseApiVersion(env.GRAPH_API_VERSION ?? 'v1.0', 'GRAPH_API_VERSION');
-  const clientId = env.AZURE_CLIENT_ID?.trim();
-  if (clientId === undefined || clientId === '') return { baseUrl, apiVersion };
-  return { baseUrl, apiVersion, managedIdentityClientId: parseClientId(clientId, 'AZURE_CLIENT_ID') };
+export function graphOptionsFromEnv(env: NodeJS.ProcessEnv): GraphEnvironmentOptions {
+  const baseUrl = parseGraphBaseUrl(appSetting(env, 'GRAPH_BASE_URL') ?? DEFAULT_GRAPH_BASE_URL, 'GRAPH_BASE_URL').url;
+  const version = appSetting(env, 'GRAPH_API_VERSION');
+  let requestTimeout: string;
+  try {
+    requestTimeout = graphRequestTimeout(env).iso;
+  } catch (error) {
+    if (error instanceof SettingError) throw new GraphConfigError(error.setting, error.message);
+    throw error;
+  }
+  const clientId = appSetting(env, 'AZURE_CLIENT_ID');
+  const tenantId = appSetting(env, 'AZURE_TENANT_ID');
+  return {
+    baseUrl,
+    ...(version === undefined ? {} : { apiVersion: parseApiVersion(version, 'GRAPH_API_VERSION') }),
+    requestTimeout,
+    ...(clientId === undefined ? {} : { managedIdentityClientId: parseClientId(clientId, 'AZURE_CLIENT_ID') }),
+    ...(tenantId === undefined ? {} : { tenantId: parseTenantId(tenantId) }),
+  };
+}
+
+function parseTenantId(value: string): string {
+  if (!GUID.test(value)) throw new GraphConfigError('AZURE_TENANT_ID', `AZURE_TENANT_ID must be the tenant id (a GUID) of the Entra tenant; got '${value}'.`);
+  return value;
 }
 
 export function parseApiVersion(value: string, setting = 'apiVersion'): ApiVersion {
