@@ -57,7 +57,6 @@ export function createGraphGateway(options: GraphGatewayOptions = {}): GraphGate
     reports: reportsLimit,
     reportsBudget: options.reportsBudget,
     tenantId: options.tenantId,
-    clientId,
     onRequest: options.onRequest,
   });
 

@@ -4,7 +4,7 @@ import type { JsonObject } from '../policy/types';
 import { BearerTokenMiddleware } from './bearer-middleware';
 import { graphScopeFor, type GraphBase } from './config';
 import { foreignHostError, toGatewayError, unexpectedResponse } from './error-mapping';
-import { sharedReportsBudget, tokenIdentity, type ReportsBudget } from './limiter';
+import { sharedReportsBudget, tokenTenant, type ReportsBudget } from './limiter';
 import type { Operation } from './operations';
 import { raceAbort, RequestState } from './request-state';
 import { RetryMiddleware } from './retry-middleware';
@@ -26,9 +26,8 @@ export interface GraphCallerOptions {
   reports: ReportsLimitOptions;
   /** A budget given by the caller (e.g. a cross-instance one); otherwise the process's budget for the tenant. */
   reportsBudget: ReportsBudget | undefined;
-  /** Tenant and app the reports limit is counted for, when known without a token (AZURE_TENANT_ID, AZURE_CLIENT_ID). */
+  /** The tenant the reports limit is counted for, when known without a token (AZURE_TENANT_ID). */
   tenantId: string | undefined;
-  clientId: string | undefined;
   onRequest: ((request: GraphRequestInfo) => void) | undefined;
 }
 
@@ -84,17 +83,16 @@ export class GraphCaller {
    * own token acquisition then reports what went wrong.
    */
   reportsBudget(): Promise<ReportsBudget> {
-    const { reportsBudget, base, reports, tenantId, clientId, credential, timeout } = this.options;
+    const { reportsBudget, base, reports, tenantId, credential, timeout } = this.options;
     if (reportsBudget) return Promise.resolve(reportsBudget);
-    if (tenantId !== undefined) return Promise.resolve(sharedReportsBudget({ baseUrl: base.url, tenantId, appId: clientId }, reports));
+    if (tenantId !== undefined) return Promise.resolve(sharedReportsBudget({ baseUrl: base.url, tenantId }, reports));
     this.budget ??= credential.getToken(graphScopeFor(base), { abortSignal: AbortSignal.timeout(timeout.ms) }).then((token) => {
       if (!token) throw new Error('no token');
-      const identity = tokenIdentity(token.token);
-      return sharedReportsBudget({ baseUrl: base.url, tenantId: identity.tenantId, appId: identity.appId ?? clientId }, reports);
+      return sharedReportsBudget({ baseUrl: base.url, tenantId: tokenTenant(token.token) }, reports);
     });
     return this.budget.catch(() => {
       this.budget = undefined;
-      return sharedReportsBudget({ baseUrl: base.url, tenantId: undefined, appId: clientId }, reports);
+      return sharedReportsBudget({ baseUrl: base.url, tenantId: undefined }, reports);
     });
   }
 

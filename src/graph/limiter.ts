@@ -161,20 +161,21 @@ function signalReason(signal: AbortSignal | undefined): Error {
   return reason instanceof Error ? reason : new DOMException(`aborted (${String(reason)})`, 'AbortError');
 }
 
-/** Whom Graph counts the reports limit for: the Graph front end, the tenant and the calling app. */
+/**
+ * Whom Graph counts the reports limit for: the tenant, per app. A process is one app (one managed identity), so the
+ * key is the Graph front end and the tenant.
+ */
 export interface ReportsBudgetKey {
   baseUrl: string;
   /** Tenant id (AZURE_TENANT_ID or the token's `tid`); undefined when unknown, e.g. an emulator's opaque tokens. */
   tenantId: string | undefined;
-  /** Calling app (the token's `appid`/`azp`, or the managed identity's client id). */
-  appId: string | undefined;
 }
 
 const shared = new Map<string, InProcessReportsBudget>();
 
-/** One budget per tenant and app in the process: every gateway, rollout and the status timer share it. */
+/** One budget per tenant in the process: every gateway, rollout and the status timer share it. */
 export function sharedReportsBudget(key: ReportsBudgetKey, limit: ReportsLimitOptions): InProcessReportsBudget {
-  const name = [key.baseUrl, key.tenantId?.toLowerCase() ?? '-', key.appId?.toLowerCase() ?? '-', `${limit.requests}/${limit.windowMs}`].join(' ');
+  const name = [key.baseUrl, key.tenantId?.toLowerCase() ?? '-', `${limit.requests}/${limit.windowMs}`].join(' ');
   let budget = shared.get(name);
   if (!budget) {
     budget = new InProcessReportsBudget(limit);
@@ -184,17 +185,16 @@ export function sharedReportsBudget(key: ReportsBudgetKey, limit: ReportsLimitOp
 }
 
 /**
- * The tenant and app a bearer token is for, read from its claims without checking its signature: only used to pick
- * the budget, never to authorise anything. undefined fields when the token is not a JWT.
+ * The tenant a bearer token is for (its `tid` claim), read without checking the signature: only used to pick the
+ * budget, never to authorise anything. undefined when the token is not a JWT (the emulator's tokens are opaque).
  */
-export function tokenIdentity(token: string): { tenantId: string | undefined; appId: string | undefined } {
+export function tokenTenant(token: string): string | undefined {
   const payload = token.split('.')[1];
-  if (payload === undefined) return { tenantId: undefined, appId: undefined };
+  if (payload === undefined) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-    return { tenantId: text(claims.tid), appId: text(claims.appid) ?? text(claims.azp) };
+    const tid = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>).tid;
+    return typeof tid === 'string' && tid !== '' ? tid : undefined;
   } catch {
-    return { tenantId: undefined, appId: undefined };
+    return undefined;
   }
 }
