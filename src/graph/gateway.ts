@@ -115,7 +115,7 @@ export function createGraphGateway(options: GraphGatewayOptions = {}): GraphGate
     let readBack: AuthenticatorConfig = {};
     let problems: string[] = [];
     for (let read = 1; read <= verification.reads; read++) {
-      if (read > 1) await sleep(verification.delayMs, undefined, call.signal ? { signal: call.signal } : {});
+      if (read > 1) await verificationPause(verification.delayMs, call.signal);
       readBack = await readConfigAt(version, call.signal);
       const verdict = check(readBack);
       if (verdict.ok) return { readBack, reads: read };
@@ -277,6 +277,22 @@ function bindFeature(gateway: GraphGateway, feature: Feature, versionFor: (featu
     pushRegistrationCoverage: (target) => gateway.pushRegistrationCoverage(target),
   };
   return bound;
+}
+
+/** The pause between read-backs; the caller's signal ends it with the same typed error as a cancelled request. */
+async function verificationPause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+  } catch {
+    const action = operations.writeConfig().action;
+    throw new GraphCancelledError(`Cancelled by the caller while verifying the write (trying to ${action}); the PATCH was sent, so read the configuration before acting on it.`, {
+      status: 0,
+      code: 'cancelled',
+      graphMessage: '',
+      requestId: undefined,
+      operation: action,
+    });
+  }
 }
 
 function checkWindow(method: string, fromName: string, from: Date, toName: string, to: Date): void {
