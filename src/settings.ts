@@ -29,11 +29,11 @@ export interface DurationSetting {
 }
 
 /**
- * Reads an ISO 8601 duration setting with the plan's rules (no years or months, positive), `fallback` when unset.
- * Throws SettingError naming the setting, so a typo stops the app at start rather than meaning "no timeout".
+ * Reads an ISO 8601 duration setting with the plan's rules (no years or months, positive), `fallback` when unset or
+ * empty. Throws SettingError naming the setting, so a typo stops the app at start rather than meaning "no timeout".
  */
-export function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): DurationSetting {
-  const iso = appSetting(env, name) ?? fallback;
+export function durationSetting(name: string, value: string | undefined, fallback: string): DurationSetting {
+  const iso = value?.trim() || fallback;
   const checked = checkDuration(iso);
   if (!checked.ok) throw new SettingError(name, `${name} must be an ISO 8601 duration such as ${fallback}: ${checked.message}.`);
   return { iso, ms: checked.seconds * 1000 };
@@ -42,6 +42,7 @@ export function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: 
 /** How long one Microsoft Graph request (token included) may take before it is abandoned. */
 export const GRAPH_REQUEST_TIMEOUT_DEFAULT = 'PT30S';
 
+/** Read as `env.NAME` so that the check of deployed settings against the code sees it. */
 export function graphRequestTimeout(env: NodeJS.ProcessEnv): DurationSetting {
-  return durationSetting(env, 'GRAPH_REQUEST_TIMEOUT', GRAPH_REQUEST_TIMEOUT_DEFAULT);
+  return durationSetting('GRAPH_REQUEST_TIMEOUT', env.GRAPH_REQUEST_TIMEOUT, GRAPH_REQUEST_TIMEOUT_DEFAULT);
 }

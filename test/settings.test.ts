@@ -12,8 +12,10 @@ describe('app settings', () => {
 
 describe('duration settings', () => {
   it('reads an ISO 8601 duration, falls back when unset, and names the setting when the value is no duration', () => {
-    expect(durationSetting({ GRAPH_REQUEST_TIMEOUT: 'PT1M' }, 'GRAPH_REQUEST_TIMEOUT', 'PT30S')).toEqual({ iso: 'PT1M', ms: 60_000 });
+    expect(durationSetting('ROLLOUT_SIGNIN_LAG', ' PT5M ', 'PT5M')).toEqual({ iso: 'PT5M', ms: 300_000 });
+    expect(graphRequestTimeout({ GRAPH_REQUEST_TIMEOUT: 'PT1M' })).toEqual({ iso: 'PT1M', ms: 60_000 });
     expect(graphRequestTimeout({})).toEqual({ iso: 'PT30S', ms: 30_000 });
+    expect(graphRequestTimeout({ GRAPH_REQUEST_TIMEOUT: '' })).toEqual({ iso: 'PT30S', ms: 30_000 });
     expect(graphRequestTimeout({ GRAPH_REQUEST_TIMEOUT: 'PT0.5S' })).toEqual({ iso: 'PT0.5S', ms: 500 });
     for (const bad of ['30s', 'P1M', 'PT0S', '-PT5S']) {
       const run = (): unknown => graphRequestTimeout({ GRAPH_REQUEST_TIMEOUT: bad });

@@ -1,4 +1,4 @@
-import { appSetting, graphRequestTimeout, SettingError } from '../settings';
+import { graphRequestTimeout, SettingError } from '../settings';
 import { GraphConfigError } from './errors';
 import type { ApiVersion } from './types';
 
@@ -26,8 +26,6 @@ export interface GraphEnvironmentOptions {
   /** GRAPH_REQUEST_TIMEOUT, as given (default PT30S). */
   requestTimeout: string;
   managedIdentityClientId?: string;
-  /** AZURE_TENANT_ID: keys the reports budget without reading a token. */
-  tenantId?: string;
 }
 
 /** A validated base URL: origin plus an optional path prefix (a proxy), never a version segment, no trailing slash. */
@@ -39,12 +37,12 @@ export interface GraphBase {
 }
 
 /**
- * Reads GRAPH_BASE_URL, GRAPH_API_VERSION, GRAPH_REQUEST_TIMEOUT, AZURE_CLIENT_ID and AZURE_TENANT_ID. Throws
- * GraphConfigError naming the variable at fault. An unset GRAPH_API_VERSION lets the gateway choose per feature.
+ * Reads GRAPH_BASE_URL, GRAPH_API_VERSION, GRAPH_REQUEST_TIMEOUT and AZURE_CLIENT_ID. Throws GraphConfigError naming
+ * the variable at fault. An unset (or empty) GRAPH_API_VERSION lets the gateway choose the version per feature.
  */
 export function graphOptionsFromEnv(env: NodeJS.ProcessEnv): GraphEnvironmentOptions {
-  const baseUrl = parseGraphBaseUrl(appSetting(env, 'GRAPH_BASE_URL') ?? DEFAULT_GRAPH_BASE_URL, 'GRAPH_BASE_URL').url;
-  const version = appSetting(env, 'GRAPH_API_VERSION');
+  const baseUrl = parseGraphBaseUrl(env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL, 'GRAPH_BASE_URL').url;
+  const version = env.GRAPH_API_VERSION?.trim();
   let requestTimeout: string;
   try {
     requestTimeout = graphRequestTimeout(env).iso;
@@ -52,20 +50,13 @@ export function graphOptionsFromEnv(env: NodeJS.ProcessEnv): GraphEnvironmentOpt
     if (error instanceof SettingError) throw new GraphConfigError(error.setting, error.message);
     throw error;
   }
-  const clientId = appSetting(env, 'AZURE_CLIENT_ID');
-  const tenantId = appSetting(env, 'AZURE_TENANT_ID');
+  const clientId = env.AZURE_CLIENT_ID?.trim();
   return {
     baseUrl,
-    ...(version === undefined ? {} : { apiVersion: parseApiVersion(version, 'GRAPH_API_VERSION') }),
+    ...(version === undefined || version === '' ? {} : { apiVersion: parseApiVersion(version, 'GRAPH_API_VERSION') }),
     requestTimeout,
-    ...(clientId === undefined ? {} : { managedIdentityClientId: parseClientId(clientId, 'AZURE_CLIENT_ID') }),
-    ...(tenantId === undefined ? {} : { tenantId: parseTenantId(tenantId) }),
+    ...(clientId === undefined || clientId === '' ? {} : { managedIdentityClientId: parseClientId(clientId, 'AZURE_CLIENT_ID') }),
   };
-}
-
-function parseTenantId(value: string): string {
-  if (!GUID.test(value)) throw new GraphConfigError('AZURE_TENANT_ID', `AZURE_TENANT_ID must be the tenant id (a GUID) of the Entra tenant; got '${value}'.`);
-  return value;
 }
 
 export function parseApiVersion(value: string, setting = 'apiVersion'): ApiVersion {

@@ -17,16 +17,11 @@ describe('Graph settings from the environment', () => {
     expect(graphOptionsFromEnv({})).toEqual({ baseUrl: 'https://graph.microsoft.com', requestTimeout: 'PT30S' });
   });
 
-  it('takes GRAPH_REQUEST_TIMEOUT and AZURE_TENANT_ID, and names GRAPH_REQUEST_TIMEOUT when it is not a duration', () => {
-    expect(graphOptionsFromEnv({ GRAPH_REQUEST_TIMEOUT: 'PT5S', AZURE_TENANT_ID: '0c1b2a3d-4e4f-460a-8719-2b3c4d5e6f70' })).toEqual({
-      baseUrl: 'https://graph.microsoft.com',
-      requestTimeout: 'PT5S',
-      tenantId: '0c1b2a3d-4e4f-460a-8719-2b3c4d5e6f70',
-    });
+  it('takes GRAPH_REQUEST_TIMEOUT, treats an empty GRAPH_API_VERSION as unset, and names GRAPH_REQUEST_TIMEOUT when it is not a duration', () => {
+    expect(graphOptionsFromEnv({ GRAPH_REQUEST_TIMEOUT: 'PT5S', GRAPH_API_VERSION: ' ' })).toEqual({ baseUrl: 'https://graph.microsoft.com', requestTimeout: 'PT5S' });
     const error = configErrorOf(() => graphOptionsFromEnv({ GRAPH_REQUEST_TIMEOUT: '30' }));
     expect(error.setting).toBe('GRAPH_REQUEST_TIMEOUT');
     expect(error.message).toContain('GRAPH_REQUEST_TIMEOUT must be an ISO 8601 duration such as PT30S');
-    expect(configErrorOf(() => graphOptionsFromEnv({ AZURE_TENANT_ID: 'contoso' })).setting).toBe('AZURE_TENANT_ID');
   });
 
   it('takes the base URL without its trailing slash, beta for the legacy shape and the user-assigned identity', () => {
