@@ -94,7 +94,7 @@ export function toGatewayError(error: unknown, state: RequestState, redact: Reda
   const details = { ...answer, operation: operation.action, request };
   const said = answer.graphMessage === '' ? `${answer.status} ${answer.code}` : `${answer.status} ${answer.code}: ${quoted(answer.graphMessage, redact)}`;
   if (answer.status === 401) {
-    const refreshed = state.refreshToken === undefined ? '' : ', also with a freshly requested token';
+    const refreshed = state.refreshToken === undefined ? '' : ', also after asking the credential for a token again';
     return new GraphPermissionError(
       withRequestId(
         `Microsoft Graph did not accept the access token when trying to ${operation.action} (${request} answered ${said}${refreshed}). Check that the managed identity (AZURE_CLIENT_ID) gets tokens for ${GRAPH_SCOPE} and holds the application permission ${operation.permission} with admin consent.`,

@@ -265,7 +265,7 @@ export function createGraphGateway(options: GraphGatewayOptions = {}): GraphGate
 
 /** A view of the gateway whose configuration calls carry `feature` unless the caller names another. */
 function bindFeature(gateway: GraphGateway, feature: Feature, versionFor: (feature: Feature | undefined) => ApiVersion): GraphGateway {
-  const bound: GraphGateway = {
+  return {
     ...gateway,
     get apiVersion() {
       return versionFor(feature);
@@ -273,10 +273,7 @@ function bindFeature(gateway: GraphGateway, feature: Feature, versionFor: (featu
     forFeature: (other) => bindFeature(gateway, other, versionFor),
     readConfig: (call = {}) => gateway.readConfig({ feature, ...call }),
     writeConfig: (body, check, call = {}) => gateway.writeConfig(body, check, { feature, ...call }),
-    signIns: (window) => gateway.signIns(window),
-    pushRegistrationCoverage: (target) => gateway.pushRegistrationCoverage(target),
   };
-  return bound;
 }
 
 /** The pause between read-backs; the caller's signal ends it with the same typed error as a cancelled request. */

@@ -54,7 +54,7 @@ describe('errors that cannot succeed on retry', () => {
     expect(error).toBeInstanceOf(GraphPermissionError);
     expect(error).toMatchObject({ status: 401, permission: 'Policy.Read.All', retryable: false });
     expect(error.message).toContain(`GET ${CONFIG_PATH} answered 401 InvalidAuthenticationToken`);
-    expect(error.message).toContain('also with a freshly requested token');
+    expect(error.message).toContain('also after asking the credential for a token again');
     expect(error.message).toContain('holds the application permission Policy.Read.All with admin consent');
     expect(credential.calls).toHaveLength(2);
     expect(graph.hits.map((h) => h.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
