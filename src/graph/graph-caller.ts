@@ -26,7 +26,7 @@ export interface GraphCallerOptions {
   reports: ReportsLimitOptions;
   /** A budget given by the caller (e.g. a cross-instance one); otherwise the process's budget for the tenant. */
   reportsBudget: ReportsBudget | undefined;
-  /** The tenant the reports limit is counted for, when known without a token (AZURE_TENANT_ID). */
+  /** The tenant the reports limit is counted for, when the caller knows it without a token. */
   tenantId: string | undefined;
   onRequest: ((request: GraphRequestInfo) => void) | undefined;
 }
@@ -77,8 +77,8 @@ export class GraphCaller {
   }
 
   /**
-   * The tenant's report budget. Graph counts the limit per app and tenant, so the key is the tenant: AZURE_TENANT_ID
-   * when set, else the token's `tid` (one token request, which the credential caches for the requests that follow).
+   * The tenant's report budget. Graph counts the limit per app and tenant, so the key is the tenant: the tenantId
+   * option when given, else the token's `tid` (one token request, which the credential caches for the requests that follow).
    * Resolved once; a failure to get a token falls back to the Graph base alone for this call only, and the request's
    * own token acquisition then reports what went wrong.
    */

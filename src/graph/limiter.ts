@@ -167,7 +167,7 @@ function signalReason(signal: AbortSignal | undefined): Error {
  */
 export interface ReportsBudgetKey {
   baseUrl: string;
-  /** Tenant id (AZURE_TENANT_ID or the token's `tid`); undefined when unknown, e.g. an emulator's opaque tokens. */
+  /** Tenant id (the tenantId option or the token's `tid`); undefined when unknown, e.g. an emulator's opaque tokens. */
   tenantId: string | undefined;
 }
 

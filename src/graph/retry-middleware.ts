@@ -56,11 +56,12 @@ export class RetryMiddleware implements Middleware {
         await response.body?.cancel();
         continue;
       }
-      if (!RETRYABLE_STATUSES.includes(status) || last) return;
+      if (!RETRYABLE_STATUSES.includes(status)) return;
       const askedMs = retryAfterMs(response.headers.get('retry-after'), Date.now());
       state.retryAfterSeconds = askedMs === undefined ? undefined : Math.ceil(askedMs / 1000);
+      // Even when this request gives up, everyone else on the tenant's budget must hold off.
       if (budget && status === 429) budget.pause(Date.now() + (askedMs ?? backoffMs(attempt, this.options)));
-      if (askedMs !== undefined && askedMs > this.options.maxRetryAfterSeconds * 1000) return;
+      if (last || (askedMs !== undefined && askedMs > this.options.maxRetryAfterSeconds * 1000)) return;
       await response.body?.cancel();
       await sleepAtLeast(askedMs ?? backoffMs(attempt, this.options), state.external).catch((error: unknown) => this.fail(state, error));
     }

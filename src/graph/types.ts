@@ -57,7 +57,7 @@ export interface GraphGatewayOptions {
   apiVersion?: ApiVersion;
   /** How long one request may take, token acquisition and answer included (ISO 8601, GRAPH_REQUEST_TIMEOUT). Default PT30S. */
   requestTimeout?: string;
-  /** The tenant (AZURE_TENANT_ID), to key the reports budget without reading a token. */
+  /** The tenant id, to key the reports budget without reading a token (otherwise the token's `tid` claim). */
   tenantId?: string;
   /** The reports budget to draw on; default the process's budget for the tenant (see ReportsBudget for cross-instance). */
   reportsBudget?: ReportsBudget;

@@ -80,7 +80,7 @@ describe('one report budget per tenant', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2 * WINDOW.windowMs);
   });
 
-  it('gives another tenant its own budget (from AZURE_TENANT_ID or the token)', async () => {
+  it('gives another tenant its own budget (from the tenantId option or the token)', async () => {
     const other = gateway({ credential: fixedCredential(() => jwtFor(TENANT_B)) });
 
     await Promise.all([readAll(gateway({ tenantId: TENANT_C })), readAll(other)]);
@@ -109,6 +109,21 @@ describe('one report budget per tenant', () => {
     const after = graph.hits.slice(1).map((h) => h.at);
     expect(after.length).toBe(2 * PAGES);
     expect(Math.min(...after) - throttledAt).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('holds the tenant off after a 429 even when the request that got it gives up', async () => {
+    let throttledAt = 0;
+    answer = (req, res) => {
+      if (throttledAt !== 0) return pagedSignIns(req, res);
+      throttledAt = Date.now();
+      graphErrorJson(res, 429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
+    };
+
+    await expect(readAll(gateway({ retry: { maxAttempts: 1 } }))).rejects.toMatchObject({ name: 'GraphThrottledError', attempts: 1 });
+    await readAll(gateway());
+
+    expect(graph.hits).toHaveLength(1 + PAGES);
+    expect((graph.hits[1]?.at ?? 0) - throttledAt).toBeGreaterThanOrEqual(1000);
   });
 });
 
