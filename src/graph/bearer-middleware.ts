@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { graphScopeFor, type GraphBase } from './config';
 import { credentialError, foreignHostError, type Redact } from './error-mapping';
-import { requestStateOf, urlOf } from './request-state';
+import { raceAbort, requestStateOf, urlOf } from './request-state';
 
 const REDACTED = '[redacted]';
 /** Tokens rotate about hourly; the last few are enough to redact whatever could still echo one. */
@@ -48,9 +48,14 @@ export class BearerTokenMiddleware implements Middleware {
       throw state.failure;
     }
     let token: string | undefined;
+    const signal = state.signal;
+    const claims = state.refreshToken?.claims;
     try {
-      token = (await this.credential.getToken(graphScopeFor(this.base)))?.token;
+      // Raced as well: a credential that ignores the signal must not hold the request past its timeout.
+      token = (await raceAbort(this.credential.getToken(graphScopeFor(this.base), { ...(signal ? { abortSignal: signal } : {}), ...(claims ? { claims } : {}) }), signal))?.token;
     } catch (error) {
+      // A timeout or a cancel is the retry middleware's to report, not a credential failure.
+      if (state.abortCause() !== undefined) throw error;
       state.failure = credentialError(state.operation, error, this.redact);
       throw state.failure;
     }

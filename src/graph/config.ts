@@ -1,3 +1,4 @@
+import { graphRequestTimeout, SettingError } from '../settings';
 import { GraphConfigError } from './errors';
 import type { ApiVersion } from './types';
 
@@ -20,7 +21,10 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GraphEnvironmentOptions {
   baseUrl: string;
-  apiVersion: ApiVersion;
+  /** Only when GRAPH_API_VERSION is set: an override of the per-feature choice. */
+  apiVersion?: ApiVersion;
+  /** GRAPH_REQUEST_TIMEOUT, as given (default PT30S). */
+  requestTimeout: string;
   managedIdentityClientId?: string;
 }
 
@@ -33,14 +37,26 @@ export interface GraphBase {
 }
 
 /**
- * Reads GRAPH_BASE_URL, GRAPH_API_VERSION and AZURE_CLIENT_ID. Throws GraphConfigError naming the variable at fault.
+ * Reads GRAPH_BASE_URL, GRAPH_API_VERSION, GRAPH_REQUEST_TIMEOUT and AZURE_CLIENT_ID. Throws GraphConfigError naming
+ * the variable at fault. An unset (or empty) GRAPH_API_VERSION lets the gateway choose the version per feature.
  */
-export function graphOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): GraphEnvironmentOptions {
+export function graphOptionsFromEnv(env: NodeJS.ProcessEnv): GraphEnvironmentOptions {
   const baseUrl = parseGraphBaseUrl(env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL, 'GRAPH_BASE_URL').url;
-  const apiVersion = parseApiVersion(env.GRAPH_API_VERSION ?? 'v1.0', 'GRAPH_API_VERSION');
+  const version = env.GRAPH_API_VERSION?.trim();
+  let requestTimeout: string;
+  try {
+    requestTimeout = graphRequestTimeout(env).iso;
+  } catch (error) {
+    if (error instanceof SettingError) throw new GraphConfigError(error.setting, error.message);
+    throw error;
+  }
   const clientId = env.AZURE_CLIENT_ID?.trim();
-  if (clientId === undefined || clientId === '') return { baseUrl, apiVersion };
-  return { baseUrl, apiVersion, managedIdentityClientId: parseClientId(clientId, 'AZURE_CLIENT_ID') };
+  return {
+    baseUrl,
+    ...(version === undefined || version === '' ? {} : { apiVersion: parseApiVersion(version, 'GRAPH_API_VERSION') }),
+    requestTimeout,
+    ...(clientId === undefined || clientId === '' ? {} : { managedIdentityClientId: parseClientId(clientId, 'AZURE_CLIENT_ID') }),
+  };
 }
 
 export function parseApiVersion(value: string, setting = 'apiVersion'): ApiVersion {

@@ -1,6 +1,14 @@
 import { GraphError as ClientGraphError } from '@microsoft/microsoft-graph-client';
 import { GRAPH_SCOPE } from './config';
-import { GraphError, GraphNotFoundError, GraphPermissionError, GraphPolicyRejectedError, GraphThrottledError } from './errors';
+import {
+  GraphCancelledError,
+  GraphError,
+  GraphNotFoundError,
+  GraphPermissionError,
+  GraphPolicyRejectedError,
+  GraphThrottledError,
+  GraphTimeoutError,
+} from './errors';
 import type { Operation } from './operations';
 import type { RequestState } from './request-state';
 import { RETRYABLE_STATUSES } from './retry-policy';
@@ -59,27 +67,37 @@ function graphErrorBody(text: string): Omit<Answer, 'status'> | undefined {
 }
 
 /** The typed error for a Graph call that failed; `error` is whatever the Graph client threw. */
-export function toGatewayError(error: unknown, state: RequestState, redact: Redact, maxRetryAfterSeconds: number): GraphError {
+export function toGatewayError(error: unknown, state: RequestState, redact: Redact, maxRetryAfterSeconds: number, timeout: string): GraphError {
+  // The Graph client reads the answer's body after the middleware chain: an abort there surfaces here.
+  const aborted = state.abortCause();
+  if (aborted !== undefined && !(state.failure instanceof GraphTimeoutError || state.failure instanceof GraphCancelledError)) {
+    if (aborted === 'cancelled') return cancelledError(state);
+    state.timeouts = Math.max(state.timeouts, 1);
+    return timeoutError(state, timeout);
+  }
   if (state.failure) return state.failure;
   if (error instanceof GraphError) return error;
   const operation = state.operation;
+  const request = state.request;
   if (!(error instanceof ClientGraphError) || error.statusCode <= 0) {
     const reason = quoted(stringField(error, 'message') ?? 'unknown failure', redact);
-    return new GraphError(`Could not ${operation.action} through Microsoft Graph: ${reason}.`, {
+    return new GraphError(`Could not ${operation.action} through Microsoft Graph (${request}): ${reason}.`, {
       status: 0,
       code: 'clientError',
       graphMessage: '',
       requestId: undefined,
       operation: operation.action,
+      request,
     });
   }
   const answer = answerOf(error, redact);
-  const details = { ...answer, operation: operation.action };
+  const details = { ...answer, operation: operation.action, request };
   const said = answer.graphMessage === '' ? `${answer.status} ${answer.code}` : `${answer.status} ${answer.code}: ${quoted(answer.graphMessage, redact)}`;
   if (answer.status === 401) {
+    const refreshed = state.refreshToken === undefined ? '' : ', also after asking the credential for a token again';
     return new GraphPermissionError(
       withRequestId(
-        `Microsoft Graph did not accept the access token when trying to ${operation.action} (${said}). Check that the managed identity (AZURE_CLIENT_ID) gets tokens for ${GRAPH_SCOPE} and holds the application permission ${operation.permission}.`,
+        `Microsoft Graph did not accept the access token when trying to ${operation.action} (${request} answered ${said}${refreshed}). Check that the managed identity (AZURE_CLIENT_ID) gets tokens for ${GRAPH_SCOPE} and holds the application permission ${operation.permission} with admin consent.`,
         answer.requestId,
       ),
       { ...details, permission: operation.permission },
@@ -88,23 +106,45 @@ export function toGatewayError(error: unknown, state: RequestState, redact: Reda
   if (answer.status === 403) {
     return new GraphPermissionError(
       withRequestId(
-        `Microsoft Graph denied permission to ${operation.action} (${said}). Grant the managed identity the Microsoft Graph application permission ${operation.permission} (with admin consent).`,
+        `Microsoft Graph denied permission to ${operation.action} (${request} answered ${said}). Grant the managed identity the Microsoft Graph application permission ${operation.permission} and grant admin consent for it.`,
         answer.requestId,
       ),
       { ...details, permission: operation.permission },
     );
   }
   if (answer.status === 404 && operation.missing) {
-    return new GraphNotFoundError(withRequestId(`${operation.missing} (Microsoft Graph answered ${said})`, answer.requestId), details);
+    return new GraphNotFoundError(withRequestId(`${operation.missing} (${request} answered ${said})`, answer.requestId), details);
   }
   if (answer.status === 400 && operation.policyWrite) {
     return new GraphPolicyRejectedError(
-      withRequestId(`Microsoft Graph refused to ${operation.action}: ${quoted(answer.graphMessage, redact)}`, answer.requestId),
+      withRequestId(`Microsoft Graph refused to ${operation.action}: ${quoted(answer.graphMessage, redact)} (${request} answered ${answer.status} ${answer.code})`, answer.requestId),
       details,
     );
   }
   if (RETRYABLE_STATUSES.includes(answer.status)) return throttled(state, answer, maxRetryAfterSeconds);
-  return new GraphError(withRequestId(`Microsoft Graph answered ${said} when trying to ${operation.action}.`, answer.requestId), details);
+  return new GraphError(withRequestId(`Microsoft Graph answered ${said} when trying to ${operation.action} (${request}).`, answer.requestId), details);
+}
+
+/** Every attempt the gateway allows ran out of time; the message names the limit and the request, as an operator would search for them. */
+export function timeoutError(state: RequestState, timeout: string): GraphTimeoutError {
+  const { action } = state.operation;
+  const tries = state.attempts <= 1 ? 'the only attempt' : `${state.timeouts} of ${state.attempts} attempts timed out`;
+  return new GraphTimeoutError(
+    `Microsoft Graph timed out after ${timeout}: ${state.request} (trying to ${action}; ${tries}). Graph or the network did not answer in time; try again later, or raise GRAPH_REQUEST_TIMEOUT.`,
+    { status: 0, code: 'timeout', graphMessage: '', requestId: undefined, operation: action, request: state.request, timeout, attempts: state.attempts },
+  );
+}
+
+export function cancelledError(state: RequestState): GraphCancelledError {
+  const { action } = state.operation;
+  return new GraphCancelledError(`Cancelled by the caller: ${state.request} (trying to ${action}).`, {
+    status: 0,
+    code: 'cancelled',
+    graphMessage: '',
+    requestId: undefined,
+    operation: action,
+    request: state.request,
+  });
 }
 
 function throttled(state: RequestState, answer: Answer, maxRetryAfterSeconds: number): GraphThrottledError {
@@ -113,11 +153,12 @@ function throttled(state: RequestState, answer: Answer, maxRetryAfterSeconds: nu
   const wait = state.retryAfterSeconds;
   const message =
     wait !== undefined && wait > maxRetryAfterSeconds
-      ? `Microsoft Graph ${reason} when trying to ${action} and asked to wait ${wait} s, longer than the ${maxRetryAfterSeconds} s the gateway waits; try again later.`
-      : `Microsoft Graph ${reason} on ${state.attempts === 1 ? 'the only attempt' : `all ${state.attempts} attempts`} to ${action}; try again later.`;
+      ? `Microsoft Graph ${reason} when trying to ${action} and asked to wait ${wait} s, longer than the ${maxRetryAfterSeconds} s the gateway waits (${state.request}); try again later.`
+      : `Microsoft Graph ${reason} on ${state.attempts === 1 ? 'the only attempt' : `all ${state.attempts} attempts`} to ${action} (${state.request}); try again later.`;
   return new GraphThrottledError(withRequestId(message, answer.requestId), {
     ...answer,
     operation: action,
+    request: state.request,
     attempts: state.attempts,
     retryAfterSeconds: wait,
   });

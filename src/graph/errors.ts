@@ -8,6 +8,8 @@ export interface GraphErrorJson {
   code: string;
   /** null when Graph gave none (JSON keeps the key, so logs always show the field). */
   requestId: string | null;
+  /** Whether the step may succeed if tried again later (see GraphError.retryable). */
+  retryable: boolean;
 }
 
 export interface GraphErrorDetails {
@@ -20,7 +22,12 @@ export interface GraphErrorDetails {
   requestId: string | undefined;
   /** What the gateway was doing, e.g. "update the Microsoft Authenticator configuration". */
   operation: string;
+  /** The request as sent, without its query string, e.g. `GET /v1.0/groups/<id>`; '' when none was built. */
+  request?: string;
 }
+
+/** Codes of failures that a later try may not meet: the network, a timeout. */
+const TRANSIENT_CODES: readonly string[] = ['networkError', 'timeout'];
 
 /** A Microsoft Graph call that failed. The message is a sentence for an administrator; details are kept as fields. */
 export class GraphError extends Error {
@@ -29,6 +36,7 @@ export class GraphError extends Error {
   readonly graphMessage: string;
   readonly requestId: string | undefined;
   readonly operation: string;
+  readonly request: string;
 
   constructor(message: string, details: GraphErrorDetails) {
     super(message);
@@ -38,10 +46,19 @@ export class GraphError extends Error {
     this.graphMessage = details.graphMessage;
     this.requestId = details.requestId;
     this.operation = details.operation;
+    this.request = details.request ?? '';
+  }
+
+  /**
+   * Whether trying the same step again later can succeed: throttling, 5xx, timeouts and network failures can; a 400,
+   * 401, 403 or 404 cannot, and retrying them only delays the message an administrator must act on.
+   */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500 || (this.status === 0 && TRANSIENT_CODES.includes(this.code));
   }
 
   toJSON(): GraphErrorJson {
-    return { name: this.name, message: this.message, status: this.status, code: this.code, requestId: this.requestId ?? null };
+    return { name: this.name, message: this.message, status: this.status, code: this.code, requestId: this.requestId ?? null, retryable: this.retryable };
   }
 }
 
@@ -87,6 +104,32 @@ export class GraphThrottledError extends GraphError {
   }
 }
 
+/** No answer within GRAPH_REQUEST_TIMEOUT (token acquisition included), on every attempt the gateway allows for that. */
+export class GraphTimeoutError extends GraphError {
+  /** The ISO 8601 limit of one attempt, e.g. `PT30S`. */
+  readonly timeout: string;
+  readonly attempts: number;
+
+  constructor(message: string, details: GraphErrorDetails & { timeout: string; attempts: number }) {
+    super(message, details);
+    this.name = 'GraphTimeoutError';
+    this.timeout = details.timeout;
+    this.attempts = details.attempts;
+  }
+}
+
+/** The caller's AbortSignal fired: the request (its retries and waits included) was abandoned on purpose. */
+export class GraphCancelledError extends GraphError {
+  constructor(message: string, details: GraphErrorDetails) {
+    super(message, details);
+    this.name = 'GraphCancelledError';
+  }
+
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
 /** The PATCH was accepted but no read-back within the bound showed the intended configuration. */
 export class WriteVerificationError extends GraphError {
   readonly problems: string[];
@@ -99,6 +142,11 @@ export class WriteVerificationError extends GraphError {
     this.problems = [...details.problems];
     this.lastReadBack = details.lastReadBack;
     this.reads = details.reads;
+  }
+
+  /** A later try reads the tenant again and writes only if it still differs. */
+  override get retryable(): boolean {
+    return true;
   }
 }
 

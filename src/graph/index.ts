@@ -2,6 +2,7 @@
 export { createGraphGateway, CONFIG_PATH, DEFAULT_REPORTS_LIMIT } from './gateway';
 export { graphOptionsFromEnv, DEFAULT_GRAPH_BASE_URL, GRAPH_SCOPE, type GraphEnvironmentOptions } from './config';
 export {
+  GraphCancelledError,
   GraphConfigError,
   GraphError,
   GraphInputError,
@@ -9,8 +10,16 @@ export {
   GraphPermissionError,
   GraphPolicyRejectedError,
   GraphThrottledError,
+  GraphTimeoutError,
   WriteVerificationError,
   type GraphErrorJson,
 } from './errors';
-export { MFA_FAILURE_CODES } from './sign-ins';
+export { MFA_FAILURE_CODES, SIGN_IN_PAGE_SIZE, estimateSignInRead, type SignInReadEstimate, type SignInReadMode } from './sign-ins';
+export {
+  InProcessReportsBudget,
+  ReportsBudgetExceededError,
+  sharedReportsBudget,
+  type ReportsBudget,
+  type ReportsBudgetKey,
+} from './limiter';
 export type * from './types';

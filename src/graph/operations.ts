@@ -33,7 +33,7 @@ export const operations = {
   readGroup: (id: string, what = `read group ${id}`): Operation => ({
     action: what,
     permission: GROUP_READ_PERMISSION,
-    missing: `Group ${id} does not exist in the tenant.`,
+    missing: `Group ${id} does not exist in the tenant; check the group object id (a ring's target in the plan).`,
   }),
   countUsers: (): Operation => ({ action: 'count the users of the tenant', permission: USER_READ_PERMISSION }),
   checkMembership: (groupId: string, objectId: string): Operation => ({

@@ -11,12 +11,16 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = {
   baseDelayMs: 1000,
   maxDelayMs: 30_000,
   maxRetryAfterSeconds: 120,
+  timeoutAttempts: 2,
 };
 
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
   const resolved = { ...DEFAULT_RETRY, ...options };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new GraphConfigError('retry.maxAttempts', `retry.maxAttempts must be a whole number of at least 1; got ${resolved.maxAttempts}.`);
+  }
+  if (!Number.isInteger(resolved.timeoutAttempts) || resolved.timeoutAttempts < 1) {
+    throw new GraphConfigError('retry.timeoutAttempts', `retry.timeoutAttempts must be a whole number of at least 1; got ${resolved.timeoutAttempts}.`);
   }
   for (const key of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterSeconds'] as const) {
     if (!(resolved[key] >= 0)) throw new GraphConfigError(`retry.${key}`, `retry.${key} must be a number of at least 0; got ${resolved[key]}.`);

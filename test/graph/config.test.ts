@@ -13,14 +13,21 @@ function configErrorOf(run: () => unknown): GraphConfigError {
 }
 
 describe('Graph settings from the environment', () => {
-  it('defaults to https://graph.microsoft.com, v1.0 and the system-assigned identity', () => {
-    expect(graphOptionsFromEnv({})).toEqual({ baseUrl: 'https://graph.microsoft.com', apiVersion: 'v1.0' });
+  it('defaults to https://graph.microsoft.com, no version override (chosen per feature), PT30S and the system-assigned identity', () => {
+    expect(graphOptionsFromEnv({})).toEqual({ baseUrl: 'https://graph.microsoft.com', requestTimeout: 'PT30S' });
+  });
+
+  it('takes GRAPH_REQUEST_TIMEOUT, treats an empty GRAPH_API_VERSION as unset, and names GRAPH_REQUEST_TIMEOUT when it is not a duration', () => {
+    expect(graphOptionsFromEnv({ GRAPH_REQUEST_TIMEOUT: 'PT5S', GRAPH_API_VERSION: ' ' })).toEqual({ baseUrl: 'https://graph.microsoft.com', requestTimeout: 'PT5S' });
+    const error = configErrorOf(() => graphOptionsFromEnv({ GRAPH_REQUEST_TIMEOUT: '30' }));
+    expect(error.setting).toBe('GRAPH_REQUEST_TIMEOUT');
+    expect(error.message).toContain('GRAPH_REQUEST_TIMEOUT must be an ISO 8601 duration such as PT30S');
   });
 
   it('takes the base URL without its trailing slash, beta for the legacy shape and the user-assigned identity', () => {
     expect(
       graphOptionsFromEnv({ GRAPH_BASE_URL: 'http://127.0.0.1:7071/', GRAPH_API_VERSION: 'beta', AZURE_CLIENT_ID: '5f0c1b2a-3d4e-4f60-8a71-92b3c4d5e6f7' }),
-    ).toEqual({ baseUrl: 'http://127.0.0.1:7071', apiVersion: 'beta', managedIdentityClientId: '5f0c1b2a-3d4e-4f60-8a71-92b3c4d5e6f7' });
+    ).toEqual({ baseUrl: 'http://127.0.0.1:7071', apiVersion: 'beta', requestTimeout: 'PT30S', managedIdentityClientId: '5f0c1b2a-3d4e-4f60-8a71-92b3c4d5e6f7' });
   });
 
   it.each(['https://graph.microsoft.com/v1.0', 'https://graph.microsoft.com/beta/', 'https://proxy.contoso.example/graph/v1.0'])(

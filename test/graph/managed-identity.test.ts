@@ -93,7 +93,7 @@ describe('the gateway and the managed identity', () => {
       for (const error of errors) {
         expect(error.message).not.toContain(token);
         expect(JSON.stringify(error)).not.toContain(token);
-        expect(Object.keys(JSON.parse(JSON.stringify(error)) as object).sort()).toEqual(['code', 'message', 'name', 'requestId', 'status']);
+        expect(Object.keys(JSON.parse(JSON.stringify(error)) as object).sort()).toEqual(['code', 'message', 'name', 'requestId', 'retryable', 'status']);
       }
       expect(JSON.stringify(seen)).not.toContain(token);
     } finally {

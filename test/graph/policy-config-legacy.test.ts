@@ -50,3 +50,29 @@ describe('the Microsoft Authenticator configuration in the legacy per-target sha
     expect(error.message).toContain('Use /beta instead of /v1.0');
   });
 });
+
+describe('a legacy tenant found without GRAPH_API_VERSION', () => {
+  it('is detected on the first read (v1.0 refuses it, beta serves it) and written on beta from then on', async () => {
+    const gateway = gatewayFor(tenant).forFeature('displayAppInformation');
+    const count = tenant.control.requests().length;
+    const timelineBefore = tenant.control.timeline().length;
+
+    const before = await gateway.readConfig();
+    const planned = planEnable(before, 'displayAppInformation', DEMO.groups.early);
+    await gateway.writeConfig(planned.body, (readBack) => verifyWrite(before, planned, readBack));
+
+    expect(gateway.apiVersion).toBe('beta');
+    const config = tenant.control
+      .requests()
+      .slice(count)
+      .filter((r) => r.path.includes('MicrosoftAuthenticator'))
+      .map((r) => [r.method, r.path.split('/')[1], r.status]);
+    expect(config).toEqual([
+      ['GET', 'v1.0', 400],
+      ['GET', 'beta', 200],
+      ['PATCH', 'beta', 204],
+      ['GET', 'beta', 200],
+    ]);
+    expect(tenant.control.timeline().slice(timelineBefore)).toMatchObject([{ apiVersion: 'beta', actor: 'app' }]);
+  });
+});

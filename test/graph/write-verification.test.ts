@@ -1,4 +1,4 @@
-import { WriteVerificationError } from '../../src/graph';
+import { GraphCancelledError, WriteVerificationError } from '../../src/graph';
 import { DEMO, type EmulatedTenant } from '../../src/local/tenant';
 import { featureStatus, planEnable, verifyWrite } from '../../src/policy';
 import { gatewayFor, rejectionOf, requestsSince, startTenantWithIdentity } from './harness';
@@ -52,5 +52,19 @@ describe('verifying a write by reading it back', () => {
     expect(verification.toJSON()).toMatchObject({ name: 'WriteVerificationError', code: 'writeNotVerified' });
     expect(requestsSince(tenant, count, 'PATCH', 'MicrosoftAuthenticator')).toHaveLength(1);
     expect(requestsSince(tenant, count, 'GET', 'MicrosoftAuthenticator')).toHaveLength(4);
+  });
+
+  it("stops verifying as soon as the caller's signal fires, saying the PATCH was sent", async () => {
+    const gateway = gatewayFor(tenant, { verification: { reads: 5, delayMs: 5000 } });
+    const before = await gateway.readConfig();
+    const planned = planEnable(before, 'displayLocationInformation', DEMO.groups.pilot);
+    const started = Date.now();
+
+    const error = await rejectionOf(gateway.writeConfig(planned.body, (readBack) => verifyWrite(before, planned, readBack), { signal: AbortSignal.timeout(500) }));
+
+    expect(error).toBeInstanceOf(GraphCancelledError);
+    expect(error.message).toContain('the PATCH was sent, so read the configuration before acting on it');
+    // One 5 s pause would already exceed this.
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 });
