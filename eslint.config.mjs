@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'build/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.js', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'dist-*/**', 'build/**', '.deploy/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.js', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
