@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // The azd hooks are plain Node.js scripts (they run before anything is compiled), outside the TypeScript project.
+    files: ['infra/hooks/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: null }, globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
