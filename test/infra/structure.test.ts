@@ -156,6 +156,16 @@ describe('Microsoft Graph application permissions', () => {
     expect(readRepoFile('infra/main.bicep')).toMatch(/^param grantGraphPermissionsInBicep bool = false$/m);
   });
 
+  it('are the ones the manual commands of PERMISSIONS.md and the real-tenant guide grant or name', () => {
+    const manual = readRepoFile('infra/PERMISSIONS.md');
+    const cli = /for PERMISSION in ([^;]+);/.exec(manual)?.[1]?.trim().split(/\s+/) ?? [];
+    const powershell = [...(/foreach \(\$permission in ([^)]+)\)/.exec(manual)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(cli).toEqual(granted);
+    expect(powershell).toEqual(granted);
+    const guide = readRepoFile('docs/real-tenant.md');
+    expect(granted.filter((p) => !guide.includes(`\`${p}\``))).toEqual([]);
+  });
+
   it('come from the registry extension configured next to the templates', () => {
     const config: unknown = JSON.parse(readRepoFile('infra/bicepconfig.json'));
     expect(config).toMatchObject({ extensions: { microsoftGraphV1: expect.stringMatching(/^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:/) } });
