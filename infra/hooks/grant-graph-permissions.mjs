@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { call, sleep, tokenFor } from './azure.mjs';
 
 const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-const graph = 'https://graph.microsoft.com';
+// Another cloud's Graph (e.g. https://graph.microsoft.us) with GRAPH_BASE_URL, the setting the app itself reads.
+const graph = (process.env.GRAPH_BASE_URL || 'https://graph.microsoft.com').replace(/\/+$/, '');
 const permissions = JSON.parse(readFileSync(new URL('../graph-permissions.json', import.meta.url), 'utf8'));
 const identity = process.env.AZURE_MANAGED_IDENTITY_PRINCIPAL_ID;
 const timeoutMs = Number(process.env.GRANT_GRAPH_PERMISSIONS_TIMEOUT || 300) * 1000;
@@ -45,7 +46,7 @@ async function main() {
     console.error('AZURE_MANAGED_IDENTITY_PRINCIPAL_ID is not set: run this after `azd provision` (azd passes the outputs).');
     return 1;
   }
-  const token = tokenFor('https://graph.microsoft.com');
+  const token = tokenFor(graph);
   const sp = await call('GET', `${graph}/v1.0/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')?$select=id,appRoles`, token);
   if (sp.status !== 200) throw new Error(`reading the Microsoft Graph service principal answered ${sp.status}: ${sp.json?.error?.message ?? ''}`);
   const roleIds = new Map(sp.json.appRoles.map((role) => [role.value, role.id]));
