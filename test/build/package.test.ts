@@ -13,7 +13,7 @@ import { DEMO, startEmulatedTenant, type EmulatedTenant } from '../../src/local/
 import { startRollout } from '../../src/orchestration/control';
 import { driveRollout } from '../../src/local/drive';
 import { ACTIVITIES, ROLLOUT_ORCHESTRATOR } from '../../src/orchestration/names';
-import { packagedFiles, productionPackages, readIgnoreFile, STAGE_DIR } from '../../tools/package/stage';
+import { IGNORE_FILE, packagedFiles, productionPackages, readIgnoreFile, STAGE_DIR } from '../../tools/package/stage';
 import { APPROVER, OPERATOR, START } from '../orchestration/harness';
 
 /**
@@ -53,11 +53,9 @@ function cleanCopy(to: string): void {
   }
 }
 
-let zipped: string[] | undefined;
-/** The files of the zip azd makes of the package (computed once: the package has tens of thousands). */
-function zippedFiles(): string[] {
-  return (zipped ??= packagedFiles(pkg, readIgnoreFile(pkg)));
-}
+/** The files of the zip azd makes of the package, and those of the staged folder the zip leaves out. */
+let zipped: string[] = [];
+let leftOut: string[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'package-test-'));
@@ -75,6 +73,15 @@ beforeAll(async () => {
   pkg = join(work, 'package');
   renameSync(join(clone, STAGE_DIR), pkg);
   rmSync(clone, { recursive: true, force: true });
+
+  // The zip step: what the package's .funcignore leaves out (and .funcignore itself) is not deployed, so it is removed
+  // here before anything runs from the package.
+  const rules = readIgnoreFile(pkg);
+  if (!rules) throw new Error(`the staged package has no ${IGNORE_FILE}, which azd reads at the root of the folder it zips`);
+  zipped = packagedFiles(pkg, rules);
+  const kept = new Set(zipped);
+  leftOut = packagedFiles(pkg, null).filter((f) => !kept.has(f));
+  for (const file of [...leftOut, IGNORE_FILE]) rmSync(join(pkg, file), { force: true });
 });
 
 afterAll(async () => {
@@ -103,16 +110,12 @@ describe('the deployment package built from a clean copy', () => {
   });
 
   it('loses nothing in the zip step: its .funcignore, applied as the tools apply it, leaves every file in', () => {
-    const rules = readIgnoreFile(pkg);
-    expect(rules).not.toBeNull();
-    const zipped = new Set(zippedFiles());
-    const everything = packagedFiles(pkg, null);
-    expect(everything.length).toBeGreaterThan(1000);
-    expect(everything.filter((f) => !zipped.has(f)).slice(0, 10)).toEqual([]);
+    expect(zipped.length).toBeGreaterThan(1000);
+    expect(leftOut.slice(0, 10)).toEqual([]);
   });
 
   it('holds the bundle, host.json and package.json, and no source, test or infrastructure file', () => {
-    const project = zippedFiles().filter((f) => !f.startsWith('node_modules/'));
+    const project = zipped.filter((f) => !f.startsWith('node_modules/'));
     expect(project).toEqual(PROJECT_FILES);
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { main?: string };
     expect(manifest.main).toBe('build/functions.js');
