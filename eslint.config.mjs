@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'build/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.js', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'dist-*/**', 'build/**', '.deploy/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.js', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -12,6 +12,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The azd hooks are plain Node.js scripts (they run before anything is compiled), outside the TypeScript project.
+    files: ['infra/hooks/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: null }, globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
   },
   {
     files: ['test/**/*.ts'],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The esbuild arguments of the `build` script in package.json, so that the bench and the bundle test bundle exactly as
+ * The esbuild arguments of the `build` script in package.json, so that the bench and the package test bundle exactly as
  * `npm run build` does and cannot drift from it.
  */
 export interface BuildScript {

@@ -10,7 +10,7 @@ export async function statusTimerHandler(_timer: Timer, context: InvocationConte
   const { graph, notifier, telemetry } = await services();
   const report = await statusTick({
     client: df.getClient(context),
-    readConfig: () => graph.readConfig(),
+    readConfig: (feature) => graph.readConfig(feature ? { feature } : {}),
     notify: (card) => notifier.send(card),
     telemetry,
     now: new Date(),

@@ -49,12 +49,18 @@ param teamsOutgoingWebhookSecret string = ''
 @description('URL of the Teams Workflows "post to a channel when a webhook request is received" flow. Empty: set it in Key Vault later.')
 param teamsNotifyUrl string = ''
 
-@description('Grant the Microsoft Graph application permissions to the managed identity. Needs a deployer who may assign app roles (Privileged Role Administrator); false lets an administrator grant them separately (see infra/PERMISSIONS.md).')
-param grantGraphPermissions bool = true
+@description('Grant the Microsoft Graph application permissions in this deployment (Graph Bicep extension). Off by default: the identity is created seconds earlier and is often not replicated yet, so the grant fails on a first deployment (msgraph-bicep-types #193); the postprovision hook grants them instead, retrying (infra/hooks/grant-graph-permissions.mjs). Either way the deployer must be allowed to assign app roles (infra/PERMISSIONS.md).')
+param grantGraphPermissionsInBicep bool = false
+
+@description('How the Key Vault is created: "recover" brings back the soft-deleted vault of an earlier `azd down` without --purge (the preprovision hook sets it when it finds one), "default" creates it.')
+@allowed(['default', 'recover'])
+param keyVaultCreateMode string = 'default'
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-rollout-${resourceToken}'
+// Key Vault names are global and stay taken while a deleted vault is soft-deleted (7 days): see keyVaultCreateMode.
+var keyVaultName = 'kv-rollout-${take(resourceToken, 13)}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
 // environment().graph ends with a slash; the gateway joins paths itself.
 var cloudGraphUrl = environment().graph
@@ -115,13 +121,25 @@ module keyVault 'app/keyvault.bicep' = {
   name: 'keyvault'
   scope: rg
   params: {
-    name: 'kv-rollout-${take(resourceToken, 13)}'
+    name: keyVaultName
+    createMode: keyVaultCreateMode
     location: location
     tags: tags
     identityPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
     teamsOutgoingWebhookSecret: teamsOutgoingWebhookSecret
     teamsNotifyUrl: teamsNotifyUrl
+  }
+}
+
+// The API's app registration and its app roles (Rollout.Operator, Rollout.Approver), for App Service Authentication.
+module registration 'app/registration.bicep' = {
+  name: 'registration'
+  scope: rg
+  params: {
+    uniqueName: 'authenticator-rollout-${resourceToken}'
+    displayName: 'Authenticator rollout (${environmentName})'
+    identifierUri: 'api://${tenant().tenantId}/${functionAppName}'
   }
 }
 
@@ -150,10 +168,12 @@ module api 'app/api.bicep' = {
     allowSelfApproval: allowSelfApproval
     statusSchedule: statusSchedule
     digest: digest
+    authClientId: registration.outputs.clientId
+    authIdentifierUri: registration.outputs.identifierUri
   }
 }
 
-module graphPermissions 'app/graph-permissions.bicep' = if (grantGraphPermissions) {
+module graphPermissions 'app/graph-permissions.bicep' = if (grantGraphPermissionsInBicep) {
   name: 'graph-permissions'
   scope: rg
   params: {
@@ -174,3 +194,6 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output ROLLOUT_WORKBOOK_ID string = workbook.outputs.id
+output ROLLOUT_API_CLIENT_ID string = registration.outputs.clientId
+output ROLLOUT_API_SCOPE string = '${registration.outputs.identifierUri}/user_impersonation'
+output ROLLOUT_API_SERVICE_PRINCIPAL_ID string = registration.outputs.servicePrincipalId

@@ -19,6 +19,10 @@ param approverGroupId string
 param allowSelfApproval bool
 param statusSchedule string
 param digest bool
+@description('Application (client) id of the rollout API\'s app registration: the audience App Service Authentication accepts.')
+param authClientId string
+@description('Application id URI of that registration.')
+param authIdentifierUri string
 
 @description('Rollouts are few and Graph allows 5 report requests per 10 s per app, whatever the instance count: keep it small.')
 param maximumInstanceCount int = 40
@@ -78,7 +82,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }
@@ -121,10 +125,56 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ROLLOUT_APPROVER_IDS: approverIds
     ROLLOUT_APPROVER_GROUP_ID: approverGroupId
     ROLLOUT_ALLOW_SELF_APPROVAL: allowSelfApproval ? 'true' : 'false'
+    // App Service Authentication (authSettings below) is in front of the API: the code then refuses a caller without a
+    // signed-in principal, so that a function key alone can neither start nor approve.
+    ROLLOUT_REQUIRE_AUTH: 'true'
     TEAMS_TENANT_ID: teamsTenantId
     // Versionless references: a rotated secret is picked up without redeploying.
     TEAMS_OUTGOING_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/teams-outgoing-webhook-secret)'
     TEAMS_NOTIFY_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/teams-notify-url)'
+  }
+}
+
+// App Service Authentication: every route needs an Entra ID access token for the rollout API (a caller without one
+// gets 401 before any function runs), and the token's app roles reach the code in x-ms-client-principal. The Teams
+// outgoing webhook cannot send a token: its route is excluded and keeps its own HMAC check.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [
+        '/api/teams/webhook'
+      ]
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          // v2 access tokens carry the client id as audience; the application id URI is accepted too.
+          allowedAudiences: [
+            authClientId
+            authIdentifierUri
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: { enabled: false }
+    }
+    httpSettings: {
+      requireHttps: true
+    }
   }
 }
 

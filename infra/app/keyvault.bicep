@@ -6,6 +6,9 @@ param tags object
 param identityPrincipalId string
 @description('Person deploying; may set or rotate the secrets later (Key Vault Secrets Officer). Empty for none.')
 param userPrincipalId string = ''
+@description('"recover" restores the soft-deleted vault of the same name (after `azd down` without --purge), secrets included.')
+@allowed(['default', 'recover'])
+param createMode string = 'default'
 
 @secure()
 param teamsOutgoingWebhookSecret string
@@ -23,6 +26,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     tenantId: tenant().tenantId
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
+    createMode: createMode
+    // Soft delete (7 days) without purge protection: `azd down --purge` can then remove the vault for good.
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
     publicNetworkAccess: 'Enabled'

@@ -14,7 +14,8 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     category: 'workbook'
     // The portal lists a workbook under a resource only when sourceId is the lower-cased resource id.
     sourceId: toLower(applicationInsightsId)
-    serializedData: loadTextContent('../workbook.json')
+    // Opened from the gallery (not from the resource), a workbook queries its fallbackResourceIds: the component.
+    serializedData: string(union(loadJsonContent('../workbook.json'), { fallbackResourceIds: [applicationInsightsId] }))
   }
 }
 

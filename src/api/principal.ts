@@ -1,9 +1,15 @@
 import type { Actor } from '../rollout/types';
+import { problem, type JsonResponse } from './http';
 
 /**
  * App Service Authentication ("Easy Auth") puts the signed-in caller in `x-ms-client-principal` (base64 JSON). When the
- * header is present the caller's app roles decide; when it is absent the function key (authLevel 'function') is the
- * only gate, and the actor is recorded as such.
+ * header is present the caller's app roles decide. When it is absent, what happens depends on ROLLOUT_REQUIRE_AUTH,
+ * which the infrastructure sets to `true` together with App Service Authentication: then the caller is refused (a
+ * function key alone can neither start nor approve); otherwise (local host, Core Tools) the function key is the only
+ * gate and the actor is recorded as such.
+ *
+ * The header can be trusted only behind App Service Authentication, which removes any x-ms-client-principal a client
+ * sends and sets its own; that is why the setting and the authentication are deployed together.
  */
 
 export const ROLES = { operator: 'Rollout.Operator', approver: 'Rollout.Approver' } as const;
@@ -27,9 +33,19 @@ const ROLE_CLAIMS = ['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/
 
 export type CallerResult = { ok: true; caller: Caller } | { ok: false; message: string };
 
-export function callerFrom(headers: { get(name: string): string | null }): CallerResult {
+/** True when the deployment says App Service Authentication is in front of the API (ROLLOUT_REQUIRE_AUTH=true). */
+export function authenticationRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.ROLLOUT_REQUIRE_AUTH?.trim().toLowerCase() === 'true';
+}
+
+const SIGN_IN_REQUIRED = 'sign in with Microsoft Entra ID: this deployment requires an authenticated caller (ROLLOUT_REQUIRE_AUTH=true), and a function key alone is not enough';
+
+export function callerFrom(headers: { get(name: string): string | null }, env: NodeJS.ProcessEnv = process.env): CallerResult {
   const encoded = headers.get('x-ms-client-principal');
-  if (!encoded) return { ok: true, caller: { actor: { name: 'API caller (function key)', via: 'api' }, roles: null } };
+  if (!encoded) {
+    if (authenticationRequired(env)) return { ok: false, message: `${SIGN_IN_REQUIRED}; the actions need the app role ${ROLES.operator} (start, pause, resume, abort) or ${ROLES.approver} (approve, reject)` };
+    return { ok: true, caller: { actor: { name: 'API caller (function key)', via: 'api' }, roles: null } };
+  }
   let principal: ClientPrincipal;
   try {
     principal = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as ClientPrincipal;
@@ -54,4 +70,27 @@ export function callerFrom(headers: { get(name: string): string | null }): Calle
 export function missingRole(caller: Caller, role: Role): string | null {
   if (caller.roles === null || caller.roles.has(role)) return null;
   return `${caller.actor.name} needs the app role ${role}`;
+}
+
+export type AuthorizeResult = { ok: true; caller: Caller } | { ok: false; response: JsonResponse };
+
+/**
+ * The whole check of one API action in one call: 401 for a caller who is not signed in (or whose principal header is
+ * unreadable) and 403 for a signed-in caller without `role`, each with a JSON body naming the role and the action.
+ */
+export function authorize(headers: { get(name: string): string | null }, role: Role, action: string, env: NodeJS.ProcessEnv = process.env): AuthorizeResult {
+  const encoded = headers.get('x-ms-client-principal');
+  if (!encoded && authenticationRequired(env)) {
+    return { ok: false, response: problem(401, 'Unauthorized', `${SIGN_IN_REQUIRED}; to ${action} a rollout you need the app role ${role}`, { requiredRole: role }) };
+  }
+  const result = callerFrom(headers, env);
+  if (!result.ok) return { ok: false, response: problem(401, 'Unauthorized', result.message, { requiredRole: role }) };
+  const refusal = missingRole(result.caller, role);
+  if (refusal) return { ok: false, response: problem(403, 'Forbidden', `${refusal} to ${action} a rollout`, { requiredRole: role }) };
+  return { ok: true, caller: result.caller };
+}
+
+/** The role an API action needs: deciding a checkpoint is the approver's, everything else the operator's. */
+export function roleFor(action: string): Role {
+  return action === 'approve' || action === 'reject' ? ROLES.approver : ROLES.operator;
 }

@@ -18,9 +18,9 @@ export async function planCommand(file: string, options: { json: boolean; shape?
     }
     return { exitCode: 2 };
   }
-  const connection = await graphFor(parsed.plan.feature === 'companionApp', options.shape);
+  const connection = await graphFor(options.shape);
   try {
-    const config = await connection.graph.readConfig();
+    const config = await connection.graph.readConfig({ feature: parsed.plan.feature });
     const preview = previewPlan(parsed.plan, config);
     if (options.json) out(JSON.stringify(preview, null, 2));
     else printPreview(preview, connection.where, out);
@@ -67,10 +67,10 @@ function printPreview(preview: PlanPreview, where: string, out: (line: string) =
 
 /**
  * The tenant GRAPH_BASE_URL names, or, when it is unset, the built-in emulated tenant (the only time this command
- * touches the local host's code). The companion app setting is only served by the beta API.
+ * touches the local host's code).
  */
-async function graphFor(companionApp: boolean, shape: 'featureSettings' | 'legacy' | undefined): Promise<{ graph: GraphGateway; where: string; close(): Promise<void> }> {
-  const env = companionApp && !process.env.GRAPH_API_VERSION ? { ...process.env, GRAPH_API_VERSION: 'beta' } : process.env;
+async function graphFor(shape: 'featureSettings' | 'legacy' | undefined): Promise<{ graph: GraphGateway; where: string; close(): Promise<void> }> {
+  const env = process.env;
   if (env.GRAPH_BASE_URL) {
     const graph = createGraphGateway(graphOptionsFromEnv(env));
     return { graph, where: `${env.GRAPH_BASE_URL} (${graph.apiVersion})`, close: async () => undefined };

@@ -44,7 +44,7 @@ export async function connectGraph(env: NodeJS.ProcessEnv = process.env, options
     ...(options.virtualTime ? { reportsThrottle: false as const } : {}),
   });
   const graphOptions: Partial<GraphGatewayOptions> = {
-    ...emulatedGraphOptions(tenant, shape === 'legacy' ? 'beta' : graphOptionsFromEnv(env).apiVersion),
+    ...emulatedGraphOptions(tenant, graphOptionsFromEnv(env).apiVersion),
     ...(options.virtualTime ? UNPACED_REPORTS : {}),
   };
   return {
@@ -56,9 +56,12 @@ export async function connectGraph(env: NodeJS.ProcessEnv = process.env, options
   };
 }
 
-/** The gateway options that reach an emulated tenant: its URL, the API version to speak and its managed identity. */
-export function emulatedGraphOptions(tenant: EmulatedTenant, apiVersion: ApiVersion): Partial<GraphGatewayOptions> {
-  return { baseUrl: tenant.url, credential: emulatedTenantCredential(tenant), apiVersion };
+/**
+ * The gateway options that reach an emulated tenant: its URL and its managed identity, and the API version only when
+ * one is forced (otherwise the gateway picks it per feature and detects a legacy tenant, as against a real one).
+ */
+export function emulatedGraphOptions(tenant: EmulatedTenant, apiVersion?: ApiVersion): Partial<GraphGatewayOptions> {
+  return { baseUrl: tenant.url, credential: emulatedTenantCredential(tenant), ...(apiVersion ? { apiVersion } : {}) };
 }
 
 /**

@@ -104,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
 async function summarise(options: DemoOptions, plan: RolloutPlan, status: RolloutStatus, connection: Awaited<ReturnType<typeof connectGraph>>): Promise<DemoResult> {
   const { out, scenario } = options;
-  const config = await connection.graph.readConfig();
+  const config = await connection.graph.readConfig({ feature: plan.feature });
   const live = featureStatus(config, plan.feature);
   const patches = connection.tenant ? connection.tenant.control.timeline().length : 0;
   out('');

@@ -19,13 +19,21 @@ const duration = z.string({ error: 'must be an ISO 8601 duration string such as 
   if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
 });
 
+/** The placeholders of the real-tenant plans in examples/real-tenant, such as `<pilot-group-object-id>`. */
+const PLACEHOLDER = /^<[^<>]+>$/;
+
+function placeholderMessage(placeholder: string): string {
+  return `is still the placeholder "${placeholder}": replace it with the object id of the group (Entra admin center > Groups > the group > Object ID), or "all_users" for the last ring`;
+}
+
 const ring = z.strictObject({
   name: z
     .string({ error: 'must be a string' })
     .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'must be 1-64 letters, digits, spaces, dots, dashes or underscores'),
-  target: z
-    .string({ error: 'must be a group object id (GUID) or "all_users"' })
-    .refine((t) => t === ALL_USERS || GUID.test(t), 'must be a group object id (GUID) or "all_users"'),
+  target: z.string({ error: 'must be a group object id (GUID) or "all_users"' }).superRefine((t, ctx) => {
+    if (t === ALL_USERS || GUID.test(t)) return;
+    ctx.addIssue({ code: 'custom', message: PLACEHOLDER.test(t) ? placeholderMessage(t) : 'must be a group object id (GUID) or "all_users"' });
+  }),
   soak: duration,
   approval: z.boolean({ error: 'must be true or false' }).default(false),
 });

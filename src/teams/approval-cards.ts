@@ -2,7 +2,7 @@ import type { PolicyShape } from '../policy/types';
 import { cardMessage, facts, heading, openUrl, paragraph, title, type CardElement, type CardMessage } from './card-elements';
 import { formatSeconds, percent, soakText, when } from './card-format';
 import { STATUS_LINK, type RolloutRef } from './card-model';
-import { needsNumberMatchingPrerequisites, numberMatchingPrerequisites } from './prerequisites';
+import { needsNumberMatchingPrerequisites, prerequisitesFor } from './prerequisites';
 
 /** The cards of an approval checkpoint: the request, the reminder and the decision. */
 
@@ -48,9 +48,9 @@ export function approvalNeededCard(model: ApprovalNeededModel): CardMessage {
     paragraph(`reject ${model.rolloutId} ${model.ring} <reason>`, { weight: 'bolder' }),
   ];
   const checkpointTarget = model.next?.target ?? model.target;
-  if (needsNumberMatchingPrerequisites({ feature: model.feature, shape: model.shape, target: checkpointTarget })) {
-    body.push(...numberMatchingPrerequisites(), paragraph('Approve only when both are confirmed.', { weight: 'bolder', color: 'warning' }));
-  }
+  const reaching = { feature: model.feature, shape: model.shape, target: checkpointTarget };
+  body.push(...prerequisitesFor(reaching));
+  if (needsNumberMatchingPrerequisites(reaching)) body.push(paragraph('Approve only when both are confirmed.', { weight: 'bolder', color: 'warning' }));
   return cardMessage(body, openUrl(STATUS_LINK, model.statusUrl));
 }
 

@@ -2,7 +2,7 @@ import type { Feature, PolicyShape, RollbackMode } from '../policy/types';
 import { bullets, cardMessage, facts, heading, openUrl, paragraph, title, type CardElement, type CardMessage } from './card-elements';
 import { formatSeconds, percent, plural, soakText, when } from './card-format';
 import { STATUS_LINK, type RolloutRef } from './card-model';
-import { needsNumberMatchingPrerequisites, numberMatchingPrerequisites } from './prerequisites';
+import { prerequisitesFor } from './prerequisites';
 import { approvalDecidedCard, approvalNeededCard, type ApprovalDecidedModel, type ApprovalNeededModel } from './approval-cards';
 
 /**
@@ -62,9 +62,8 @@ export function rolloutStartedCard(model: RolloutStartedModel): CardMessage {
   } else {
     body.push(paragraph('Preflight found nothing to warn about.', { subtle: true }));
   }
-  if (model.rings.some((ring) => needsNumberMatchingPrerequisites({ feature: model.feature, shape: model.shape, target: ring.target }))) {
-    body.push(...numberMatchingPrerequisites());
-  }
+  // Told up front: a valid plan always ends with all_users.
+  body.push(...prerequisitesFor({ feature: model.feature, shape: model.shape, target: model.rings.at(-1)?.target ?? null }));
   return cardMessage(body, openUrl(STATUS_LINK, model.statusUrl));
 }
 

@@ -1,4 +1,4 @@
-import { objectProperty, resourcesOfType, secureParameters, stringArrayVariable, topLevelEntries } from './bicep-text';
+import { objectProperty, resourcesOfType, secureParameters, topLevelEntries } from './bicep-text';
 import {
   bicepAppSettings,
   bicepFiles,
@@ -106,10 +106,10 @@ describe('the Function App', () => {
     expect(readRepoFile('infra/app/monitoring.bicep')).toMatch(/DisableLocalAuth: true/);
   });
 
-  it('is on Flex Consumption with the Node 20 runtime', () => {
+  it('is on Flex Consumption with the Node 22 runtime', () => {
     const [plan] = resourcesOfType(api, 'Microsoft.Web/serverfarms');
     expect(plan!.body).toMatch(/tier: 'FlexConsumption'\s*name: 'FC1'/);
-    expect(site!.body).toMatch(/runtime: \{\s*name: 'node'\s*version: '20'\s*\}/);
+    expect(site!.body).toMatch(/runtime: \{\s*name: 'node'\s*version: '22'\s*\}/);
     expect(site!.body).toMatch(/scaleAndConcurrency: \{/);
   });
 
@@ -123,7 +123,7 @@ describe('the Function App', () => {
 
 describe('Microsoft Graph application permissions', () => {
   const graph = readRepoFile('infra/app/graph-permissions.bicep');
-  const granted = stringArrayVariable(graph, 'graphAppRoles') ?? [];
+  const granted = JSON.parse(readRepoFile('infra/graph-permissions.json')) as string[];
 
   it('are exactly the permissions documented as granted in infra/PERMISSIONS.md', () => {
     expect(granted.length).toBeGreaterThan(0);
@@ -147,6 +147,23 @@ describe('Microsoft Graph application permissions', () => {
     expect(grants!.body).toMatch(/principalId: identityPrincipalId/);
     expect(grants!.body).toMatch(/appRoleId: filter\(microsoftGraph\.appRoles, appRole => appRole\.value == role\)\[0\]\.id/);
     expect([...graph.matchAll(GUID)].map((m) => m[0].toLowerCase())).toEqual([MICROSOFT_GRAPH_APP_ID]);
+  });
+
+  it('are one list, granted by the postprovision hook (retrying while the identity replicates) or, on request, by Bicep', () => {
+    expect(graph).toContain("var graphAppRoles = loadJsonContent('../graph-permissions.json')");
+    expect(readRepoFile('infra/hooks/grant-graph-permissions.mjs')).toContain("new URL('../graph-permissions.json', import.meta.url)");
+    expect(readRepoFile('azure.yaml')).toMatch(/postprovision:\n\s+posix:\n\s+shell: sh\n\s+run: node infra\/hooks\/grant-graph-permissions\.mjs/);
+    expect(readRepoFile('infra/main.bicep')).toMatch(/^param grantGraphPermissionsInBicep bool = false$/m);
+  });
+
+  it('are the ones the manual commands of PERMISSIONS.md and the real-tenant guide grant or name', () => {
+    const manual = readRepoFile('infra/PERMISSIONS.md');
+    const cli = /for PERMISSION in ([^;]+);/.exec(manual)?.[1]?.trim().split(/\s+/) ?? [];
+    const powershell = [...(/foreach \(\$permission in ([^)]+)\)/.exec(manual)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(cli).toEqual(granted);
+    expect(powershell).toEqual(granted);
+    const guide = readRepoFile('docs/real-tenant.md');
+    expect(granted.filter((p) => !guide.includes(`\`${p}\``))).toEqual([]);
   });
 
   it('come from the registry extension configured next to the templates', () => {
@@ -191,7 +208,7 @@ describe('the workbook', () => {
 
   it('is deployed from Bicep as the workbook file itself', () => {
     const [workbook] = resourcesOfType(readRepoFile('infra/app/workbook.bicep'), 'Microsoft.Insights/workbooks');
-    expect(workbook!.body).toContain("serializedData: loadTextContent('../workbook.json')");
+    expect(workbook!.body).toContain("loadJsonContent('../workbook.json')");
   });
 
   it('has the same queries in infra/KQL.md, with the workbook parameters filled in', () => {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validatePlan, type PlanProblem } from '../../src/plan';
 
 const PILOT = '1ca44590-e896-4dbe-98ed-b140b1e7a53a';
@@ -118,5 +120,49 @@ describe('rollout plan', () => {
   it('refuses negative and zero durations', () => {
     const errors = errorsOf({ feature: 'companionApp', rings: [{ name: 'all', target: 'all_users', soak: '-P1D' }], approvalTimeout: 'PT0S' });
     expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/negative/), expect.stringMatching(/zero/)]));
+  });
+});
+
+describe('plans for a real tenant (examples/real-tenant)', () => {
+  const dir = join(__dirname, '../../../examples/real-tenant');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+  it('exist for every feature a current tenant can roll out', () => {
+    const features = files.map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { feature: string }).feature);
+    expect(features.sort()).toEqual(['companionApp', 'displayAppInformation', 'displayLocationInformation']);
+  });
+
+  it('are refused until their placeholders are replaced, each placeholder named with what to put there', () => {
+    for (const file of files) {
+      const errors = errorsOf(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      expect({ file, errors }).toEqual({
+        file,
+        errors: [
+          { path: '$.rings[0].target', message: expect.stringMatching(/^is still the placeholder "<pilot-group-object-id>": replace it with the object id of the group/) as unknown },
+          { path: '$.rings[1].target', message: expect.stringMatching(/^is still the placeholder "<early-adopters-group-object-id>": replace it with the object id of the group/) as unknown },
+        ],
+      });
+    }
+  });
+
+  it('are valid once group object ids are put in, so the placeholders are the only thing left to do', () => {
+    for (const file of files) {
+      const text = readFileSync(join(dir, file), 'utf8').replace('<pilot-group-object-id>', PILOT).replace('<early-adopters-group-object-id>', EARLY);
+      expect({ file, ok: validatePlan(JSON.parse(text), rules).ok }).toEqual({ file, ok: true });
+    }
+  });
+
+  it('keeps the plain GUID message for a target that is neither a GUID nor a placeholder', () => {
+    const plan = { ...issueExample, rings: [{ name: 'pilot', target: 'IT pilot', soak: 'P1D' }, issueExample.rings[1]] };
+    expect(errorsOf(plan)).toEqual([{ path: '$.rings[0].target', message: 'must be a group object id (GUID) or "all_users"' }]);
+  });
+});
+
+describe('the demo plans in examples/', () => {
+  it('stay valid against the emulated tenant as they are', () => {
+    const dir = join(__dirname, '../../../examples');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      expect({ file, ok: validatePlan(JSON.parse(readFileSync(join(dir, file), 'utf8')), rules).ok }).toEqual({ file, ok: true });
+    }
   });
 });

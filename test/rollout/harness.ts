@@ -103,7 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tenant =
     options.tenant ??
     (await startEmulatedTenant({ shape: options.shape ?? 'featureSettings', now: () => host.clock.now(), reportsThrottle: false, ...options.tenantOptions }));
-  const graph = emulatedGraphOptions(tenant, options.shape === 'legacy' ? 'beta' : 'v1.0');
+  const graph = emulatedGraphOptions(tenant);
   if (options.gate && graph.credential) graph.credential = options.gate.wrap(graph.credential);
   configureServices({ env: process.env, graph: { ...graph, ...UNPACED_REPORTS } });
   const client = host.client();

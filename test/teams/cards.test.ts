@@ -120,7 +120,22 @@ describe('notification cards', () => {
     expect(text).toContain('approve r7k2m9xq pilot');
     expect(text).toContain('reject r7k2m9xq pilot <reason>');
     expect(openUrls(card)).toEqual([STATUS_URL]);
-    expect(text).not.toContain('NPS');
+    expect(text).not.toContain('OVERRIDE_NUMBER_MATCHING_WITH_OTP');
+  });
+
+  it('approval needed: before an app-name rollout reaches all_users, says NPS extension and AD FS users will not see the application name', () => {
+    const text = readCard(approvalNeededCard(approval));
+    expect(text).toContain('Users who sign in through the NPS extension (VPN, RADIUS) or AD FS will not see the application name in their Authenticator notification');
+    expect(text).not.toContain('Approve only when both are confirmed.');
+    const earlier = readCard(approvalNeededCard({ ...approval, next: { ring: 'wave2', target: PILOT } }));
+    expect(earlier).not.toContain('NPS extension');
+  });
+
+  it('rollout started: a location rollout says up front that NPS extension and AD FS users will not see the location', () => {
+    const text = readCard(rolloutStartedCard({ ...started, feature: 'displayLocationInformation' }));
+    expect(text).toContain('Not shown on premises');
+    expect(text).toContain('will not see the geographic location');
+    expect(readCard(rolloutStartedCard({ ...started, feature: 'companionApp' }))).not.toContain('NPS extension');
   });
 
   it('approval needed: says plainly when too few sign-ins were seen to judge health', () => {
@@ -135,9 +150,13 @@ describe('notification cards', () => {
     expect(text).toContain('OVERRIDE_NUMBER_MATCHING_WITH_OTP = TRUE');
     expect(text).toContain('HKLM\\SOFTWARE\\Microsoft\\AzureMfa');
     expect(text).toContain('Approve/Deny');
-    expect(text).toContain('Windows Server 2022: KB5006745');
-    expect(text).toContain('Windows Server 2019: KB5006744');
-    expect(text).toContain('Windows Server 2016: KB5006669');
+    expect(text).toContain('Windows Server 2022: KB5006745 (or later, e.g. KB5007205)');
+    expect(text).toContain('Windows Server 2019: KB5006744 (or later, e.g. KB5007206)');
+    expect(text).toContain('Windows Server 2016: KB5006669 or later');
+    expect(text).toContain('From 1.2.2216.1 on, a user who has a one-time passcode (OTP) method registered is asked for the code instead of Approve/Deny');
+    expect(text).toContain('Versions 1.0.1.40 to 1.2.2131.2 do that only with the registry value OVERRIDE_NUMBER_MATCHING_WITH_OTP = TRUE');
+    expect(text).toContain('The code prompt needs PAP on the RADIUS client: with MSCHAPv2 it fails.');
+    expect(text).not.toContain('Not shown on premises');
     expect(text).toContain('Approve only when both are confirmed.');
   });
 

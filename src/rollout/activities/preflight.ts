@@ -26,7 +26,7 @@ const NESTING_SAMPLE = 5;
 
 export async function preflight(graph: GraphGateway, input: PreflightInput): Promise<PreflightResult> {
   const { plan } = input;
-  const snapshot = await graph.readConfig();
+  const snapshot = await graph.readConfig({ feature: plan.feature });
   const shape = detectShape(snapshot);
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -56,21 +56,26 @@ export async function preflight(graph: GraphGateway, input: PreflightInput): Pro
     warnings.push(`${plan.feature} is already enabled for ${enabledTargetBefore}; the first ring replaces that target.`);
   }
 
+  const groups = new Map<string, { displayName: string } | null>();
+  for (const ring of plan.rings) groups.set(ring.target, ring.target === ALL_USERS ? { displayName: 'All users' } : await graph.getGroup(ring.target));
+  const existing = plan.rings.filter((ring) => groups.get(ring.target)).map((ring) => ring.target);
+  // One read of the registration report serves every ring: paging it per ring costs minutes at enterprise scale.
+  const coverage = new Map(existing.length > 0 ? (await graph.ringCoverage(existing)).map((c) => [c.target, c] as const) : []);
   const rings: RingPreflight[] = [];
   for (const ring of plan.rings) {
-    const group = ring.target === ALL_USERS ? { id: ALL_USERS, displayName: 'All users' } : await graph.getGroup(ring.target);
-    if (!group) {
+    const group = groups.get(ring.target);
+    const covered = coverage.get(ring.target);
+    if (!group || !covered) {
       errors.push(`Ring ${ring.name}: group ${ring.target} does not exist in the tenant.`);
       rings.push({ ring: ring.name, target: ring.target, exists: false, displayName: '', members: 0, pushRegistered: 0 });
       continue;
     }
-    const members = await graph.memberCount(ring.target);
-    const coverage = await graph.pushRegistrationCoverage(ring.target);
-    rings.push({ ring: ring.name, target: ring.target, exists: true, displayName: group.displayName, members, pushRegistered: coverage.registered });
+    const { members, registered } = covered;
+    rings.push({ ring: ring.name, target: ring.target, exists: true, displayName: group.displayName, members, pushRegistered: registered });
     if (members === 0) warnings.push(`Ring ${ring.name} (${group.displayName}) has no members: its soak proves nothing.`);
-    else if (coverage.registered / members < PUSH_COVERAGE_WARNING) {
+    else if (registered / members < PUSH_COVERAGE_WARNING) {
       warnings.push(
-        `Ring ${ring.name} (${group.displayName}): only ${coverage.registered} of ${members} members have Microsoft Authenticator push registered; the others will not see the change.`,
+        `Ring ${ring.name} (${group.displayName}): only ${registered} of ${members} members have Microsoft Authenticator push registered; the others will not see the change.`,
       );
     }
   }

@@ -17,7 +17,8 @@ const rollbackInput: z.ZodType<RollbackInput> = z.object({
   reason: z.string(),
 });
 
-export async function rollback(graph: GraphGateway, input: RollbackInput): Promise<RollbackResult> {
+export async function rollback(gateway: GraphGateway, input: RollbackInput): Promise<RollbackResult> {
+  const graph = gateway.forFeature(input.feature);
   const current = await graph.readConfig();
   const planned = planRollback(input.snapshot, current, input.feature, input.mode, input.rolloutTargets);
   return { ...(await verifiedWrite(graph, current, planned)), verified: true };

@@ -10,7 +10,8 @@ import { verifiedWrite } from './write';
 
 const enableRingInput: z.ZodType<EnableRingInput> = z.object({ rolloutId, feature, ring: z.string(), target: z.string() });
 
-export async function enableRing(graph: GraphGateway, input: EnableRingInput): Promise<WriteResult> {
+export async function enableRing(gateway: GraphGateway, input: EnableRingInput): Promise<WriteResult> {
+  const graph = gateway.forFeature(input.feature);
   const current = await graph.readConfig();
   return verifiedWrite(graph, current, planEnable(current, input.feature, input.target));
 }

@@ -1,6 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { featureStatus } from '../../policy';
-import type { AuthenticatorConfig } from '../../policy/types';
+import type { AuthenticatorConfig, Feature } from '../../policy/types';
 import { approvalReminderCard, digestCard, type CardMessage } from '../../teams/cards';
 import type { Telemetry } from '../../telemetry';
 import { EVENTS } from '../names';
@@ -19,7 +19,8 @@ const WRITING_EVENTS: ReadonlySet<HistoryEventName> = new Set(['Ring.Enabling', 
 
 export interface WatchDeps {
   client: DurableClient;
-  readConfig(): Promise<AuthenticatorConfig>;
+  /** The policy, read as `feature` needs it (the companion app setting is only in beta). */
+  readConfig(feature?: Feature): Promise<AuthenticatorConfig>;
   notify(card: CardMessage): Promise<unknown>;
   telemetry: Pick<Telemetry, 'event'>;
   now: Date;
@@ -39,7 +40,8 @@ export async function statusTick(deps: WatchDeps): Promise<TickReport> {
   report.active = active.length;
   if (active.length === 0) return report;
 
-  const config = await deps.readConfig();
+  // One read for every rollout: beta shows every feature, so it serves them all when a companion app rollout is active.
+  const config = await deps.readConfig(active.some((r) => r.feature === 'companionApp') ? 'companionApp' : undefined);
   for (const rollout of active) {
     const drift = driftOf(rollout, config);
     if (drift) {
