@@ -32,3 +32,17 @@ export function guidFrom(name: string): string {
   const hex = [1, 2, 3, 4].map((i) => mix(seed, i).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+function hex(value: number, digits: number): string {
+  return (value >>> 0).toString(16).padStart(digits, '0').slice(-digits);
+}
+
+/**
+ * A GUID-formatted id that is unique by construction for distinct (key, hour, seq): those are written into it, and
+ * only the first digits are hashed (so that ids look random). A hash alone would collide among a million records.
+ */
+export function uniqueGuid(key: number, hour: number, seq: number): string {
+  const h = mix(mix(key, hour), seq);
+  const payload = `${hex(h, 8)}${hex(mix(h, 1), 2)}${hex(key, 8)}${hex(hour, 6)}${hex(seq, 6)}`;
+  return `${payload.slice(0, 8)}-${payload.slice(8, 12)}-4${payload.slice(12, 15)}-a${payload.slice(15, 18)}-${payload.slice(18, 30)}`;
+}
