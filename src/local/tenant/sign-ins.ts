@@ -16,6 +16,9 @@ import type { PushFailureReason, SignInTruth, TrafficKnobs, TrafficProfile, Traf
 /** The error codes a naive reader counts as MFA failures (interrupts and blocks included): what signInCount reports. */
 export const MFA_FAILURE_CODES = [500121, 50074, 50076, 50158, 53003] as const;
 
+/** Bound once for the hot loops, as in hash.ts: a global looked up per call is slow inside a vm context (jest). */
+const { exp, floor } = Math;
+
 const HOUR_MS = 3_600_000;
 const DAY_HOURS = 24;
 /** Graph keeps sign-in logs for 30 days (P1/P2): older ones no longer exist. */
@@ -276,7 +279,7 @@ export class SignInGenerator {
     if (method === 'push' && unit(mix(draw, 4)) < p.externalChallengeShare) interrupts.push({ kind: 'externalChallenge', code: 50158 });
     else if (unit(mix(draw, 5)) < k.interruptShare) interrupts.push({ kind: 'interrupt', code: unit(mix(draw, 6)) < 0.7 ? 50074 : 50076 });
     if (method === 'push') {
-      const storm = Math.min(MAX_STORM, Math.floor(k.interruptStorm) + (unit(mix(draw, 7)) < k.interruptStorm % 1 ? 1 : 0));
+      const storm = Math.min(MAX_STORM, floor(k.interruptStorm) + (unit(mix(draw, 7)) < k.interruptStorm % 1 ? 1 : 0));
       for (let s = 0; s < storm; s++) interrupts.push({ kind: 'interrupt', code: unit(mix(draw, 40 + s)) < 0.7 ? 50074 : 50076 });
     }
     const times: number[] = [];
@@ -406,7 +409,7 @@ function firstAfter(bucket: readonly Spec[], cursor: SignInCursor): number {
 
 function poisson(u: number, mean: number): number {
   if (!(mean > 0)) return 0;
-  let p = Math.exp(-mean);
+  let p = exp(-mean);
   let cumulative = p;
   let k = 0;
   while (u > cumulative && k < 200) {
