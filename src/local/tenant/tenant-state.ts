@@ -74,6 +74,7 @@ export class TenantState implements TenantControl {
     const profile = validProfile({
       ...DEFAULT_TRAFFIC,
       ...(options.baselineFailureRate === undefined ? {} : { pushFailureRate: options.baselineFailureRate }),
+      ...(options.mfaSignInsPerDay === undefined ? {} : { mfaSignInsPerUserPerDay: options.mfaSignInsPerDay / Math.max(1, this.directory.userCount()) }),
       ...options.traffic,
     });
     this.signIns = new SignInGenerator(this.directory, profile);

@@ -204,6 +204,11 @@ export interface TenantOptions {
    * tenant) or 0 when `seed.users` is given; explicit seed users come on top.
    */
   users?: number;
+  /**
+   * Tenant-wide MFA sign-ins per day (sessions, each one to a few records): shorthand for
+   * `traffic.mfaSignInsPerUserPerDay = mfaSignInsPerDay / users`. Default: 3 per user per day.
+   */
+  mfaSignInsPerDay?: number;
   /** Sign-in traffic; anything not set keeps its realistic default (DEFAULT_TRAFFIC). */
   traffic?: Partial<TrafficProfile>;
   /** Traffic rules active from the start (see TenantControl.addTrafficRule). */

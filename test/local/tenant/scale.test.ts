@@ -109,3 +109,17 @@ describe('a 100,000-user tenant', () => {
     expect(truth.mfaSignIns).toBeLessThan(315_000);
   });
 });
+
+describe('tenant volume as a setting', () => {
+  it('spreads a tenant-wide number of MFA sign-ins a day over its users', async () => {
+    const small = await startEmulatedTenant({ users: 1_000, mfaSignInsPerDay: 30_000, now: () => NOW });
+    try {
+      const truth = small.control.signInTruth(new Date(NOW.getTime() - 24 * HOUR), NOW);
+      expect(truth.mfaSignIns).toBeGreaterThan(28_500);
+      expect(truth.mfaSignIns).toBeLessThan(31_500);
+      expect(small.control.traffic().mfaSignInsPerUserPerDay).toBe(30);
+    } finally {
+      await small.close();
+    }
+  });
+});

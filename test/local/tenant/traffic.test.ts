@@ -167,6 +167,14 @@ describe('traffic knobs', () => {
     expect(() => tenant.control.addTrafficRule({ from: NOW, to: pivot })).toThrow(/from <= to/);
   });
 
+  it('sets the share of previously-satisfied sign-ins through the method mix', () => {
+    tenant.control.setTraffic({ methodMix: { push: 1, previouslySatisfied: 1, textMessage: 0, verificationCode: 0 } });
+    const truth = tenant.control.signInTruth(pivot, NOW);
+    expect(truth.previouslySatisfied / truth.mfaSignIns).toBeGreaterThan(0.46);
+    expect(truth.previouslySatisfied / truth.mfaSignIns).toBeLessThan(0.53);
+    expect(truth.textMessage).toBe(0);
+  });
+
   it('changes the whole traffic with another seed', () => {
     const before = tenant.control.signInTruth(pivot, NOW);
     tenant.control.setTraffic({ seed: 7 });
