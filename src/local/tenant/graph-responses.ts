@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../../policy/types';
 import { TenantRequestError } from './graph-error';
 import type { HandlerRequest } from './http-types';
@@ -32,7 +33,9 @@ export function requirePermission(state: TenantState, permissions: readonly stri
 
 /**
  * Identity and access reports allow few requests per app and tenant (5 per 10 s by default). Every report request
- * is counted, and so is every throttled one, for benchmarks.
+ * is counted, and so is every throttled one, for benchmarks. The answer is the one the reports service gives
+ * (code UnknownError, "This request is throttled. ..." with a correlation id: MicrosoftDocs/azure-docs issue 70953),
+ * not Graph's generic TooManyRequests.
  */
 export function throttleReports(state: TenantState, r: HandlerRequest): void {
   const stats = state.reportCounters;
@@ -43,8 +46,8 @@ export function throttleReports(state: TenantState, r: HandlerRequest): void {
     stats.retryAfterSeconds += slot.retryAfterSeconds;
     throw new TenantRequestError(
       429,
-      'TooManyRequests',
-      'Too many requests to the identity and access reports. Retry after the time in the Retry-After header.',
+      'UnknownError',
+      `This request is throttled. Please try again after the value specified in the Retry-After header. CorrelationId: ${randomUUID()}`,
       slot.retryAfterSeconds,
     );
   }

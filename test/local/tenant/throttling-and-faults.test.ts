@@ -17,7 +17,7 @@ const SIGN_INS = "/v1.0/auditLogs/signIns?$filter=authenticationRequirement eq '
 const REGISTRATIONS = '/beta/reports/authenticationMethods/userRegistrationDetails?$top=10';
 
 describe('the identity and access reports limit', () => {
-  it('allows 5 report requests per 10 s, then answers 429 TooManyRequests with Retry-After', async () => {
+  it("allows 5 report requests per 10 s, then answers 429 with Retry-After and the reports service's text", async () => {
     await start();
     const statuses: number[] = [];
     for (const path of [SIGN_INS, REGISTRATIONS, SIGN_INS, REGISTRATIONS, SIGN_INS]) statuses.push((await graph.call('GET', path)).status);
@@ -26,7 +26,9 @@ describe('the identity and access reports limit', () => {
     const retryAfter = Number(throttled.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(10);
-    expect(await errorOf(throttled)).toMatchObject({ status: 429, code: 'TooManyRequests' });
+    const error = await errorOf(throttled);
+    expect(error).toMatchObject({ status: 429, code: 'UnknownError' });
+    expect(error.message).toMatch(/^This request is throttled\. Please try again after the value specified in the Retry-After header\. CorrelationId: [0-9a-f-]{36}$/);
     expect((await graph.call('GET', `/v1.0${CONFIG_PATH}`)).status).toBe(200);
   });
 
