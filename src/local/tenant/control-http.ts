@@ -4,6 +4,8 @@ import { isObject } from './authenticator-policy';
 import { badRequest, TenantRequestError } from './graph-error';
 import type { HandlerRequest, HandlerResponse } from './http-types';
 import type { TenantState } from './tenant-state';
+import { ruleHttpSchema, trafficPatchSchema } from './traffic';
+import type { TrafficProfile } from './types';
 
 /**
  * The control API over HTTP, for black-box tests against a tenant in another process. It needs no bearer token: the
@@ -24,6 +26,12 @@ const incidentSchema = z.strictObject({
   to: z.iso.datetime({ offset: true }),
   failureRate: z.number().min(0).max(1),
   errorCode: z.number().int().optional(),
+});
+
+const truthQuerySchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  target: z.string().min(1).optional(),
 });
 
 const permissionsSchema = z.strictObject({ deny: z.array(z.string()).optional(), grant: z.array(z.string()).optional() });
@@ -80,6 +88,39 @@ export function controlRoute(state: TenantState, method: string, segments: strin
     }
     case 'DELETE /incidents':
       state.clearIncidents();
+      return { status: 204 };
+    case 'GET /traffic':
+      return { status: 200, json: state.traffic() };
+    case 'PATCH /traffic': {
+      const change = parse(trafficPatchSchema, r.body, 'traffic settings') as Partial<TrafficProfile>;
+      return control(() => {
+        state.setTraffic(change);
+        return { status: 200, json: state.traffic() };
+      });
+    }
+    case 'GET /traffic/rules':
+      return { status: 200, json: state.trafficRules() };
+    case 'POST /traffic/rules': {
+      const rules = parse(z.array(ruleHttpSchema), asList(r.body), 'traffic rules');
+      return control(() => {
+        for (const { from, to, ...rest } of rules) {
+          const rule = { ...rest, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) };
+          state.addTrafficRule(rule);
+        }
+        return { status: 204 };
+      });
+    }
+    case 'DELETE /traffic/rules':
+      state.clearTrafficRules();
+      return { status: 204 };
+    case 'GET /sign-ins/truth': {
+      const window = parse(truthQuerySchema, Object.fromEntries(r.query), 'sign-in truth query');
+      return control(() => ({ status: 200, json: state.signInTruth(new Date(window.from), new Date(window.to), window.target) }));
+    }
+    case 'GET /reports/stats':
+      return { status: 200, json: state.reportStats() };
+    case 'DELETE /reports/stats':
+      state.resetReportStats();
       return { status: 204 };
     case 'GET /permissions':
       return { status: 200, json: state.permissions() };

@@ -9,9 +9,29 @@ const LAST_NAMES = ['Vance', 'Wilber', 'Deyoung', 'Siciliani', 'Archie', 'Muelle
 
 const DEMO_USER_COUNT = FIRST_NAMES.length * LAST_NAMES.length;
 const DEMO_DOMAIN = 'contoso.example';
+const INDEX_HEX_DIGITS = 12;
 
-function demoUserId(index: number): string {
-  return guidFrom(`demo-user-${index}`);
+/**
+ * A generated user's id: a hash-looking GUID whose last group is the population index, so that an id leads back to
+ * its user without a table of 100,000 ids.
+ */
+export function demoUserId(index: number): string {
+  const hashed = guidFrom(`demo-user-${index}`);
+  return `${hashed.slice(0, 24)}${index.toString(16).padStart(INDEX_HEX_DIGITS, '0')}`;
+}
+
+/** The population index of a generated user's id, if it is one (below `population`). */
+export function demoUserIndex(id: string, population: number): number | undefined {
+  const index = Number.parseInt(id.slice(-INDEX_HEX_DIGITS), 16);
+  return Number.isInteger(index) && index >= 0 && index < population && demoUserId(index) === id.toLowerCase() ? index : undefined;
+}
+
+/** Users after the named 200 wrap the names with a number (adele.vance1@...). */
+export function demoUserPrincipalName(index: number): string {
+  const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'User';
+  const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length] ?? String(index);
+  const round = Math.floor(index / DEMO_USER_COUNT);
+  return `${first}.${last}${round === 0 ? '' : String(round)}@${DEMO_DOMAIN}`.toLowerCase();
 }
 
 /** Ring membership by user index (0-based), so the nesting below stays easy to read. */
@@ -21,6 +41,15 @@ const APPROVER_USERS = range(197, 200);
 const FINANCE_USERS = range(150, 170);
 /** Every twelfth user (from the 8th) has no Authenticator push registered: one pilot user among them. */
 const isPushRegistered = (index: number): boolean => index % 12 !== 7;
+
+/** The waves of the 4-ring enterprise plan (pilot 50 = `early`, then 5,000, 50,000, then all_users) start after the named users. */
+const WAVE_1_SIZE = 5_000;
+const WAVE_2_SIZE = 50_000;
+const EARLY_SIZE = 50;
+const WAVE_1_RANGE = { from: DEMO_USER_COUNT, to: DEMO_USER_COUNT + WAVE_1_SIZE - EARLY_SIZE };
+const WAVE_2_RANGE = { from: WAVE_1_RANGE.to, to: WAVE_1_RANGE.to + WAVE_2_SIZE - WAVE_1_SIZE };
+/** The population a tenant needs for the waves to have their full sizes. */
+const ENTERPRISE_USER_COUNT = 100_000;
 
 /** Fixed ids of the demo tenant (the same on every run). */
 export const DEMO = {
@@ -36,7 +65,16 @@ export const DEMO = {
     approvers: 'c25d8e71-6f3a-4b19-8c04-9e1b7a2d3f46',
     /** "Finance": 20 users, unrelated to the rollout. */
     finance: '3a8f0e62-d917-4c5b-a3e8-0f4b6c9d2e81',
+    /**
+     * "Ring 2 - Wave 1": ring 1 nested plus generated users, 5,000 users in all once the tenant has
+     * DEMO.enterpriseUserCount users (fewer in a smaller tenant: only those that exist).
+     */
+    wave1: '5d2e9b17-8a4c-4f63-b0d1-7c3e6a9f2b48',
+    /** "Ring 3 - Wave 2": wave 1 nested plus generated users, 50,000 in all at enterprise size. */
+    wave2: 'e8c41a5b-3f7d-4926-9e0b-14d7f6a3c859',
   },
+  /** `users` for the enterprise demo: the 4-ring plan is early (50), wave1 (5,000), wave2 (50,000), all_users. */
+  enterpriseUserCount: ENTERPRISE_USER_COUNT,
   users: {
     /** adele.vance: in the pilot ring (and so in ring 1). */
     pilotUser: demoUserId(0),
@@ -54,24 +92,24 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
-function demoUser(index: number): TenantUser {
-  const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'User';
-  const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length] ?? String(index);
-  const methodsRegistered = isPushRegistered(index)
+export function demoMethodsRegistered(index: number): string[] {
+  return isPushRegistered(index)
     ? ['microsoftAuthenticatorPush', 'softwareOneTimePasscode', ...(index % 3 === 0 ? ['mobilePhone'] : [])]
     : index % 2 === 0
       ? ['mobilePhone']
       : [];
-  return {
-    id: demoUserId(index),
-    userPrincipalName: `${first}.${last}@${DEMO_DOMAIN}`.toLowerCase(),
-    displayName: `${first} ${last}`,
-    methodsRegistered,
-  };
 }
 
-export function demoUsers(): TenantUser[] {
-  return range(0, DEMO_USER_COUNT).map(demoUser);
+export function demoUser(index: number): TenantUser {
+  const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'User';
+  const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length] ?? String(index);
+  const round = Math.floor(index / DEMO_USER_COUNT);
+  return {
+    id: demoUserId(index),
+    userPrincipalName: demoUserPrincipalName(index),
+    displayName: `${first} ${last}${round === 0 ? '' : ` ${round}`}`,
+    methodsRegistered: demoMethodsRegistered(index),
+  };
 }
 
 export function demoGroups(): TenantGroup[] {
@@ -84,5 +122,7 @@ export function demoGroups(): TenantGroup[] {
     },
     { id: DEMO.groups.approvers, displayName: 'Rollout approvers', members: APPROVER_USERS.map(demoUserId) },
     { id: DEMO.groups.finance, displayName: 'Finance', members: FINANCE_USERS.map(demoUserId) },
+    { id: DEMO.groups.wave1, displayName: 'Ring 2 - Wave 1', members: [DEMO.groups.early], memberRange: { ...WAVE_1_RANGE } },
+    { id: DEMO.groups.wave2, displayName: 'Ring 3 - Wave 2', members: [DEMO.groups.wave1], memberRange: { ...WAVE_2_RANGE } },
   ];
 }

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../policy/types';
 import { badRequest, resourceDoesNotExist } from './graph-error';
-import { collection, context, offsetPage, PERMISSIONS, requireEventualConsistency, requirePermission, select } from './graph-responses';
+import { collection, context, PERMISSIONS, positionPage, requireEventualConsistency, requirePermission, select } from './graph-responses';
 import type { HandlerRequest, HandlerResponse } from './http-types';
 import type { TenantState } from './tenant-state';
 import type { ApiVersion, TenantUser } from './types';
@@ -40,41 +40,50 @@ export function countTransitiveMembers(state: TenantState, id: string, usersOnly
   requirePermission(state, PERMISSIONS.readGroups, 'directory');
   requireEventualConsistency(r);
   existingGroup(state, id);
-  const members = state.directory.transitiveMembers(id).filter((m) => !usersOnly || m.kind === 'user');
-  return { status: 200, text: String(members.length) };
+  return { status: 200, text: String(state.directory.transitiveCount(id, usersOnly)) };
 }
 
 export function listTransitiveMembers(state: TenantState, id: string, usersOnly: boolean, version: ApiVersion, r: HandlerRequest): HandlerResponse {
   requirePermission(state, PERMISSIONS.readGroups, 'directory');
   existingGroup(state, id);
-  const objects = state.directory
-    .transitiveMembers(id)
-    .filter((m) => !usersOnly || m.kind === 'user')
-    .map((m): JsonObject => {
-      const user = state.directory.user(m.id);
+  const directory = state.directory;
+  const page = positionPage(r, DEFAULT_DIRECTORY_PAGE, MAX_DIRECTORY_PAGE, (position, limit) => {
+    const objects = directory.transitivePage(id, usersOnly, position, limit).map((m): JsonObject => {
+      const user = m.kind === 'user' ? directory.user(m.id) : undefined;
       if (user) return { '@odata.type': '#microsoft.graph.user', ...userObject(user) };
-      return { '@odata.type': '#microsoft.graph.group', id: m.id, displayName: state.directory.group(m.id)?.displayName ?? null };
+      return { '@odata.type': '#microsoft.graph.group', id: m.id, displayName: directory.group(m.id)?.displayName ?? null };
     });
-  const page = offsetPage(objects, r, DEFAULT_DIRECTORY_PAGE, MAX_DIRECTORY_PAGE);
+    const end = position + objects.length;
+    return end < directory.transitiveCount(id, usersOnly) ? { items: objects, nextPosition: end } : { items: objects };
+  });
   const entitySet = usersOnly ? 'users' : 'directoryObjects';
   return { status: 200, json: collection(context(r, version, entitySet), page.items.map((o) => select(o, r)), page.next) };
 }
 
 export function listUsers(state: TenantState, version: ApiVersion, r: HandlerRequest): HandlerResponse {
   requirePermission(state, PERMISSIONS.readUsers, 'directory');
-  const page = offsetPage(state.directory.allUsers().map(userObject), r, DEFAULT_DIRECTORY_PAGE, MAX_DIRECTORY_PAGE);
+  const directory = state.directory;
+  const page = positionPage(r, DEFAULT_DIRECTORY_PAGE, MAX_DIRECTORY_PAGE, (position, limit) => {
+    const items: JsonObject[] = [];
+    for (let p = position; p < directory.userCount() && items.length < limit; p++) {
+      const user = directory.userAt(p);
+      if (user) items.push(userObject(user));
+    }
+    const end = position + items.length;
+    return end < directory.userCount() ? { items, nextPosition: end } : { items };
+  });
   return { status: 200, json: collection(context(r, version, 'users'), page.items.map((o) => select(o, r)), page.next) };
 }
 
 export function countUsers(state: TenantState, r: HandlerRequest): HandlerResponse {
   requirePermission(state, PERMISSIONS.readUsers, 'directory');
   requireEventualConsistency(r);
-  return { status: 200, text: String(state.directory.allUsers().length) };
+  return { status: 200, text: String(state.directory.userCount()) };
 }
 
 export function getUser(state: TenantState, id: string, version: ApiVersion, r: HandlerRequest): HandlerResponse {
   requirePermission(state, PERMISSIONS.readUsers, 'directory');
-  const user = state.directory.user(id) ?? state.directory.allUsers().find((u) => u.userPrincipalName === id.toLowerCase());
+  const user = state.directory.user(id) ?? (id.includes('@') ? state.directory.userByPrincipalName(id) : undefined);
   if (!user) throw resourceDoesNotExist(id);
   return { status: 200, json: select({ '@odata.context': context(r, version, 'users/$entity'), ...userObject(user) }, r) };
 }

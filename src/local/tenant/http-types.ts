@@ -10,6 +10,8 @@ export interface HandlerRequest {
   /** Parsed JSON body; undefined when there is none. */
   body: unknown;
   baseUrl: string;
+  /** The client id of the caller's token (set once the request is authenticated). */
+  appId?: string;
 }
 
 export type HandlerResponse =

@@ -4,6 +4,9 @@
  * managed identity endpoint, so the real Graph client and @azure/identity run against it. Used by tests, by
  * `npm start` (the demo rollout) and for offline rehearsals.
  *
+ * Sign-in logs are generated lazily at any scale (TenantOptions.users, .traffic): interrupts before completions,
+ * previously-satisfied and text-message sign-ins, duplicates and ingestion latency, shaped by traffic rules.
+ *
  * Faithful to Graph where the product can tell: `/groups/{id}/transitiveMembers/$count` counts every member object
  * (nested groups too); `/transitiveMembers/microsoft.graph.user/$count` counts users only.
  */
@@ -13,7 +16,8 @@ import type { EmulatedTenant, TenantOptions } from './types';
 
 export { DEMO } from './demo-data';
 export { DEFAULT_PERMISSIONS } from './tenant-state';
-export { MFA_FAILURE_CODES } from './sign-ins';
+export { DEFAULT_TRAFFIC, MFA_FAILURE_CODES, PUSH_ONLY_TRAFFIC } from './sign-ins';
+export { PUSH_FAILURE_DETAILS, PUSH_METHOD } from './sign-in-records';
 export { TenantRequestError } from './graph-error';
 export {
   LEGACY_ONLY_ON_BETA_MESSAGE,

@@ -4,8 +4,19 @@ import type { AuthenticationRequirement, SignInCursor, SignInQuery } from './sig
 /** The OData query subset the product uses: $filter clauses joined by `and`, $top and opaque $skiptoken paging. */
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * Only `and` joins clauses. Graph documents no `or` or `in` per sign-in property, so the emulator refuses them: a
+ * caller that relied on them would work here and break on a real tenant.
+ */
 const SIGN_IN_FILTER_HELP =
-  "supported: createdDateTime ge|le|gt|lt <ISO date-time>, authenticationRequirement eq '<value>', userId eq '<id>', status/errorCode eq <number>, appId eq '<id>', joined by 'and'";
+  "supported: createdDateTime eq|ge|le|gt|lt <ISO date-time>, authenticationRequirement eq '<value>', userId eq '<id>', status/errorCode eq <number>, appId eq '<id>', joined by 'and'";
+
+/** The OData (ASP.NET) text Graph answers when a query option is disabled on an entity set, as $select is on signIns. */
+export function queryOptionNotAllowed(option: 'Select' | 'OrderBy'): Error {
+  return badRequest(
+    `Query option '${option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`,
+  );
+}
 
 function clauses(filter: string): string[] {
   return filter
@@ -22,7 +33,7 @@ export function parseSignInFilter(filter: string | null): SignInQuery {
   const query: SignInQuery = {};
   if (filter === null || filter.trim() === '') return query;
   for (const clause of clauses(filter)) {
-    const date = /^createdDateTime\s+(ge|le|gt|lt)\s+(\S+)$/i.exec(clause);
+    const date = /^createdDateTime\s+(eq|ge|le|gt|lt)\s+(\S+)$/i.exec(clause);
     const requirement = /^authenticationRequirement\s+eq\s+'(multiFactorAuthentication|singleFactorAuthentication)'$/.exec(clause);
     const user = /^userId\s+eq\s+'([^']+)'$/.exec(clause);
     const errorCode = /^status\/errorCode\s+eq\s+(\d+)$/.exec(clause);
@@ -31,7 +42,10 @@ export function parseSignInFilter(filter: string | null): SignInQuery {
       const ms = ISO_DATE_TIME.test(date[2]) ? Date.parse(date[2]) : NaN;
       if (Number.isNaN(ms)) throw badRequest(`Invalid filter clause: '${date[2]}' is not an ISO 8601 date-time (unquoted, e.g. 2024-05-01T00:00:00Z).`);
       const op = date[1].toLowerCase();
-      if (op === 'ge' || op === 'gt') query.fromMs = Math.max(query.fromMs ?? -Infinity, op === 'gt' ? ms + 1 : ms);
+      if (op === 'eq') {
+        query.fromMs = Math.max(query.fromMs ?? -Infinity, ms);
+        query.toMs = Math.min(query.toMs ?? Infinity, ms);
+      } else if (op === 'ge' || op === 'gt') query.fromMs = Math.max(query.fromMs ?? -Infinity, op === 'gt' ? ms + 1 : ms);
       else query.toMs = Math.min(query.toMs ?? Infinity, op === 'lt' ? ms - 1 : ms);
     } else if (requirement?.[1]) query.requirement = requirement[1] as AuthenticationRequirement;
     else if (user?.[1]) query.userId = user[1];
@@ -94,14 +108,16 @@ export function parseOffsetToken(token: string | null): number {
 }
 
 export function cursorToken(cursor: SignInCursor): string {
-  return encodeToken({ t: cursor.atMs, d: cursor.draw });
+  return encodeToken({ t: cursor.atMs, o: cursor.ord, u: cursor.user, s: cursor.seq });
 }
 
 export function parseCursorToken(token: string | null): SignInCursor | undefined {
   if (token === null) return undefined;
-  const decoded = decodeToken(token) as { t?: unknown; d?: unknown } | undefined;
-  if (typeof decoded?.t !== 'number' || typeof decoded.d !== 'number') throw badRequest(INVALID_SKIPTOKEN);
-  return { atMs: decoded.t, draw: decoded.d };
+  const decoded = decodeToken(token) as { t?: unknown; o?: unknown; u?: unknown; s?: unknown } | undefined;
+  const parts = [decoded?.t, decoded?.o, decoded?.u, decoded?.s];
+  if (!parts.every((p): p is number => typeof p === 'number' && Number.isFinite(p))) throw badRequest(INVALID_SKIPTOKEN);
+  const [atMs, ord, user, seq] = parts as [number, number, number, number];
+  return { atMs, ord, user, seq };
 }
 
 /**

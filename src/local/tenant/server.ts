@@ -82,11 +82,11 @@ function serveTenant(state: TenantState, request: HandlerRequest): HandlerRespon
   if (fault) throw fault;
   const [version, ...segments] = segmentsOf(request.path);
   if (version === undefined || !VERSIONS.includes(version)) throw routeNotFound(version ?? '');
-  state.tokens.authenticate(header(request, 'authorization'));
+  const appId = state.tokens.authenticate(header(request, 'authorization'));
   const methods = graphRoute(state, version as ApiVersion, segments);
   const handler: Handler | undefined = methods[request.method as keyof typeof methods];
   if (!handler) throw methodNotAllowed(request.method);
-  return handler(request);
+  return handler({ ...request, appId });
 }
 
 function methodNotAllowed(method: string): TenantRequestError {

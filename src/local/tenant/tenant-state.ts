@@ -1,19 +1,22 @@
 import { ALL_USERS, type AuthenticatorConfig, type PatchBody } from '../../policy/types';
 import { applyPatch, initialConfig } from './authenticator-policy';
-import { demoGroups, demoUsers, DEMO } from './demo-data';
+import { demoGroups, DEMO } from './demo-data';
 import { Directory } from './directory';
 import { FaultList } from './faults';
-import { SignInGenerator, type FailureOdds } from './sign-ins';
-import { SlidingWindowLimit } from './throttle';
+import { DEFAULT_TRAFFIC, SignInGenerator } from './sign-ins';
+import { PerAppLimit } from './throttle';
 import { TokenAuthority } from './tokens';
+import { validProfile, validRule } from './traffic';
 import type {
   ApiVersion,
   Fault,
   Incident,
   NewGroup,
   NewUser,
+  ReportStats,
   RequestLogEntry,
   SignInTally,
+  SignInTruth,
   TenantControl,
   TenantGroup,
   TenantOptions,
@@ -21,6 +24,8 @@ import type {
   TenantUser,
   TimelineActor,
   TimelineEntry,
+  TrafficProfile,
+  TrafficRule,
 } from './types';
 
 /** What an app registration for this product is granted; Directory.Read.All would also do for directory reads. */
@@ -32,7 +37,6 @@ export const DEFAULT_PERMISSIONS = [
   'AuditLog.Read.All',
 ] as const;
 
-const DEFAULT_BASELINE_FAILURE_RATE = 0.02;
 
 /** Everything the tenant knows; the HTTP layer and the control API both work on it. */
 export class TenantState implements TenantControl {
@@ -42,7 +46,8 @@ export class TenantState implements TenantControl {
   readonly directory: Directory;
   readonly faults = new FaultList();
   readonly tokens = new TokenAuthority();
-  readonly reportsLimit: SlidingWindowLimit | undefined;
+  readonly reportsLimit: PerAppLimit | undefined;
+  readonly reportCounters: ReportStats = { requests: 0, throttled: 0, retryAfterSeconds: 0 };
   readonly signIns: SignInGenerator;
   private stored: AuthenticatorConfig;
   private readonly lagReads: number;
@@ -50,24 +55,30 @@ export class TenantState implements TenantControl {
   private readonly timelineEntries: TimelineEntry[] = [];
   private readonly requestLog: RequestLogEntry[] = [];
   private readonly granted = new Set<string>(DEFAULT_PERMISSIONS);
-  private incidents: Incident[] = [];
-  private readonly baselineFailureRate: number;
+  /** Traffic rules in order, each marked when it was added as an incident (clearIncidents removes those only). */
+  private rules: { rule: TrafficRule; incident: boolean }[] = [];
 
   constructor(options: TenantOptions = {}) {
     this.shape = options.shape ?? 'featureSettings';
     this.now = options.now ?? (() => new Date());
     const seed = options.seed ?? {};
     this.tenantId = seed.tenantId ?? DEMO.tenantId;
-    this.directory = new Directory(seed.users ?? demoUsers(), seed.groups ?? (seed.users ? [] : demoGroups()));
+    const population = options.users ?? (seed.users ? 0 : DEMO.userCount);
+    if (!(Number.isInteger(population) && population >= 0 && population < 2 ** 31)) throw new Error(`users must be a whole number from 0 (got ${population}).`);
+    this.directory = new Directory(population, seed.users ?? [], seed.groups ?? (seed.users ? [] : demoGroups()));
     this.stored = structuredClone(seed.config ?? initialConfig(this.shape));
     this.lagReads = options.readAfterWriteLagReads ?? 0;
     const throttle = options.reportsThrottle ?? { requests: 5, windowSeconds: 10 };
-    this.reportsLimit = throttle ? new SlidingWindowLimit(throttle.requests, throttle.windowSeconds * 1000) : undefined;
-    this.baselineFailureRate = options.baselineFailureRate ?? DEFAULT_BASELINE_FAILURE_RATE;
-    this.signIns = new SignInGenerator(
-      () => this.directory.allUsers(),
-      (userId, atMs) => this.failureOdds(userId, atMs),
-    );
+    const clock = throttle && throttle.clock === 'real' ? Date.now : () => this.now().getTime();
+    this.reportsLimit = throttle ? new PerAppLimit(throttle.requests, throttle.windowSeconds * 1000, clock) : undefined;
+    const profile = validProfile({
+      ...DEFAULT_TRAFFIC,
+      ...(options.baselineFailureRate === undefined ? {} : { pushFailureRate: options.baselineFailureRate }),
+      ...(options.mfaSignInsPerDay === undefined ? {} : { mfaSignInsPerUserPerDay: options.mfaSignInsPerDay / Math.max(1, this.directory.userCount()) }),
+      ...options.traffic,
+    });
+    this.signIns = new SignInGenerator(this.directory, profile);
+    for (const rule of options.trafficRules ?? []) this.addTrafficRule(rule);
     this.faults.add(options.faults ?? []);
   }
 
@@ -150,15 +161,62 @@ export class TenantState implements TenantControl {
 
   addIncident(incident: Incident): void {
     const { target, from, to, failureRate, errorCode } = incident;
-    if (target !== ALL_USERS && !this.directory.group(target)) throw new Error(`Incident target '${target}' is neither 'all_users' nor a group of this tenant.`);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) throw new Error('An incident needs valid dates with from <= to.');
+    if (errorCode !== undefined && errorCode !== 500121) {
+      throw new Error(`An incident fails Authenticator pushes, whose error code is 500121 (got ${errorCode}); for interrupts use a traffic rule's interruptStorm.`);
+    }
     if (!(failureRate >= 0 && failureRate <= 1)) throw new Error(`An incident's failureRate must be between 0 and 1 (got ${failureRate}).`);
-    if (errorCode !== undefined && !Number.isInteger(errorCode)) throw new Error(`An incident's errorCode must be an integer (got ${errorCode}).`);
-    this.incidents.push({ target, from: new Date(from), to: new Date(to), failureRate, ...(errorCode === undefined ? {} : { errorCode }) });
+    this.pushRule({ target, from, to, pushFailureRate: failureRate }, true);
   }
 
   clearIncidents(): void {
-    this.incidents = [];
+    this.rules = this.rules.filter((r) => !r.incident);
+    this.signIns.setRules(this.rules.map((r) => r.rule));
+  }
+
+  addTrafficRule(rule: TrafficRule): void {
+    this.pushRule(rule, false);
+  }
+
+  clearTrafficRules(): void {
+    this.rules = [];
+    this.signIns.setRules([]);
+  }
+
+  trafficRules(): TrafficRule[] {
+    return this.rules.map((r) => structuredClone(r.rule));
+  }
+
+  setTraffic(traffic: Partial<TrafficProfile>): void {
+    this.signIns.setTraffic(validProfile({ ...this.signIns.traffic(), ...traffic }));
+  }
+
+  traffic(): TrafficProfile {
+    return this.signIns.traffic();
+  }
+
+  signInTruth(from: Date, to: Date, target?: string): SignInTruth {
+    if (target !== undefined) this.knownTarget(target, 'Sign-in truth');
+    return this.signIns.truth(from.getTime(), to.getTime(), this.now().getTime(), target ?? ALL_USERS);
+  }
+
+  reportStats(): ReportStats {
+    return { ...this.reportCounters };
+  }
+
+  resetReportStats(): void {
+    Object.assign(this.reportCounters, { requests: 0, throttled: 0, retryAfterSeconds: 0 });
+  }
+
+  private pushRule(rule: TrafficRule, incident: boolean): void {
+    const valid = validRule(rule);
+    if (valid.target !== undefined) this.knownTarget(valid.target, incident ? 'Incident' : 'Traffic rule');
+    for (const id of valid.userIds ?? []) if (!this.directory.user(id)) throw new Error(`Traffic rule user '${id}' is not a user of this tenant.`);
+    this.rules.push({ rule: valid, incident });
+    this.signIns.setRules(this.rules.map((r) => r.rule));
+  }
+
+  private knownTarget(target: string, what: string): void {
+    if (target !== ALL_USERS && !this.directory.group(target)) throw new Error(`${what} target '${target}' is neither 'all_users' nor a group of this tenant.`);
   }
 
   addUser(user: NewUser): TenantUser {
@@ -174,19 +232,8 @@ export class TenantState implements TenantControl {
   }
 
   signInCount(from: Date, to: Date, target?: string): SignInTally {
-    const members = target === undefined ? undefined : this.directory.memberUserIds(target);
-    return this.signIns.tally(from.getTime(), to.getTime(), this.now().getTime(), members);
-  }
-
-  private failureOdds(userId: string, atMs: number): FailureOdds {
-    let odds: FailureOdds = { rate: this.baselineFailureRate };
-    for (const incident of this.incidents) {
-      const inWindow = atMs >= incident.from.getTime() && atMs <= incident.to.getTime();
-      if (inWindow && incident.failureRate > odds.rate && this.directory.memberUserIds(incident.target).has(userId)) {
-        odds = { rate: incident.failureRate, ...(incident.errorCode === undefined ? {} : { errorCode: incident.errorCode }) };
-      }
-    }
-    return odds;
+    if (target !== undefined) this.knownTarget(target, 'Sign-in count');
+    return this.signIns.tally(from.getTime(), to.getTime(), this.now().getTime(), target);
   }
 }
 
@@ -205,6 +252,14 @@ export function controlOf(state: TenantState): TenantControl {
     permissions: () => state.permissions(),
     addIncident: (incident) => state.addIncident(incident),
     clearIncidents: () => state.clearIncidents(),
+    addTrafficRule: (rule) => state.addTrafficRule(rule),
+    clearTrafficRules: () => state.clearTrafficRules(),
+    trafficRules: () => state.trafficRules(),
+    setTraffic: (traffic) => state.setTraffic(traffic),
+    traffic: () => state.traffic(),
+    signInTruth: (from, to, target) => state.signInTruth(from, to, target),
+    reportStats: () => state.reportStats(),
+    resetReportStats: () => state.resetReportStats(),
     addUser: (user) => state.addUser(user),
     addGroup: (group) => state.addGroup(group),
     addMember: (groupId, memberId) => state.addMember(groupId, memberId),

@@ -18,11 +18,12 @@ export interface MsiAnswer {
 }
 
 /**
- * token -> expiry (epoch ms, real clock: the credential caches tokens by real time). Shared by every emulated tenant in
+ * token -> expiry (epoch ms, real clock: the credential caches tokens by real time) and the client id it was issued
+ * to (the app the reports limit counts against). Shared by every emulated tenant in
  * the process, as a real token is good for every Graph front end: MSAL keeps one token cache per process, so a second
  * tenant started in the same process is handed the token the first one issued.
  */
-const issuedTokens = new Map<string, number>();
+const issuedTokens = new Map<string, { expiresAt: number; clientId: string }>();
 
 export class TokenAuthority {
   readonly identityHeader = randomBytes(24).toString('hex');
@@ -42,7 +43,7 @@ export class TokenAuthority {
     if (!GUID.test(clientId)) return msiError(400, 'invalid_request', `The client_id '${clientId}' is not a GUID.`);
     const token = randomBytes(32).toString('base64url');
     const expiresOnSeconds = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_SECONDS;
-    this.tokens.set(token, expiresOnSeconds * 1000);
+    this.tokens.set(token, { expiresAt: expiresOnSeconds * 1000, clientId });
     return {
       status: 200,
       body: {
@@ -55,19 +56,20 @@ export class TokenAuthority {
     };
   }
 
-  /** Checks the Authorization header of a Graph request; throws Graph's 401. */
-  authenticate(authorization: string | undefined): void {
+  /** Checks the Authorization header of a Graph request (throws Graph's 401); answers the caller's client id. */
+  authenticate(authorization: string | undefined): string {
     const token = /^Bearer\s+(.*)$/i.exec(authorization ?? '')?.[1]?.trim() ?? '';
     if (token === '') throw new TenantRequestError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-    const expiresAt = this.tokens.get(token);
-    if (expiresAt === undefined) {
+    const issued = this.tokens.get(token);
+    if (issued === undefined) {
       // Graph's text for a bearer that is not a JWT; for an unknown JWT-like value it says the validation failed.
       const message = token.includes('.')
         ? 'Access token validation failure. Invalid audience.'
         : 'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.';
       throw new TenantRequestError(401, 'InvalidAuthenticationToken', message);
     }
-    if (expiresAt <= Date.now()) throw new TenantRequestError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    if (issued.expiresAt <= Date.now()) throw new TenantRequestError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    return issued.clientId;
   }
 }
 

@@ -17,7 +17,7 @@ const SIGN_INS = "/v1.0/auditLogs/signIns?$filter=authenticationRequirement eq '
 const REGISTRATIONS = '/beta/reports/authenticationMethods/userRegistrationDetails?$top=10';
 
 describe('the identity and access reports limit', () => {
-  it('allows 5 report requests per 10 s, then answers 429 TooManyRequests with Retry-After', async () => {
+  it("allows 5 report requests per 10 s, then answers 429 with Retry-After and the reports service's text", async () => {
     await start();
     const statuses: number[] = [];
     for (const path of [SIGN_INS, REGISTRATIONS, SIGN_INS, REGISTRATIONS, SIGN_INS]) statuses.push((await graph.call('GET', path)).status);
@@ -26,12 +26,29 @@ describe('the identity and access reports limit', () => {
     const retryAfter = Number(throttled.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(10);
-    expect(await errorOf(throttled)).toMatchObject({ status: 429, code: 'TooManyRequests' });
+    const error = await errorOf(throttled);
+    expect(error).toMatchObject({ status: 429, code: 'UnknownError' });
+    expect(error.message).toMatch(/^This request is throttled\. Please try again after the value specified in the Retry-After header\. CorrelationId: [0-9a-f-]{36}$/);
     expect((await graph.call('GET', `/v1.0${CONFIG_PATH}`)).status).toBe(200);
   });
 
-  it('frees a slot once the window has passed on the real clock, even when the tenant clock stands still', async () => {
-    await start({ reportsThrottle: { requests: 2, windowSeconds: 1 }, now: () => new Date('2024-05-06T12:00:00Z') });
+  it('measures the window on the tenant clock: a virtual clock frees slots when it moves, not when real time passes', async () => {
+    let clock = Date.parse('2024-05-06T12:00:00Z');
+    await start({ reportsThrottle: { requests: 2, windowSeconds: 10 }, now: () => new Date(clock) });
+    expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
+    clock += 4_000;
+    expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
+    const throttled = await graph.call('GET', SIGN_INS);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('6');
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    expect((await graph.call('GET', SIGN_INS)).status).toBe(429);
+    clock += 6_000;
+    expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
+  });
+
+  it('can measure on the real clock instead, for a virtual clock that stands still while a client waits', async () => {
+    await start({ reportsThrottle: { requests: 2, windowSeconds: 1, clock: 'real' }, now: () => new Date('2024-05-06T12:00:00Z') });
     expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
     expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
     const throttled = await graph.call('GET', SIGN_INS);
@@ -39,6 +56,29 @@ describe('the identity and access reports limit', () => {
     expect(throttled.headers.get('retry-after')).toBe('1');
     await new Promise((resolve) => setTimeout(resolve, 1050));
     expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
+  });
+
+  it('gives each app (client id) its own budget in the tenant', async () => {
+    await start({ reportsThrottle: { requests: 1, windowSeconds: 10 } });
+    const other = await fetch(`${tenant.identityEndpoint}?api-version=2019-08-01&resource=https://graph.microsoft.com&client_id=0c4e9f2a-7b1d-4e3c-9a5f-2d8b6c1e0f47`, {
+      headers: { 'X-IDENTITY-HEADER': tenant.identityHeader },
+    });
+    const otherToken = ((await other.json()) as { access_token: string }).access_token;
+    expect((await graph.call('GET', SIGN_INS)).status).toBe(200);
+    expect((await graph.call('GET', SIGN_INS)).status).toBe(429);
+    const asOther = await fetch(`${tenant.url}${SIGN_INS}`, { headers: { authorization: `Bearer ${otherToken}` } });
+    expect(asOther.status).toBe(200);
+  });
+
+  it('counts report requests and throttled answers, on the tenant and on /_emulator/reports/stats', async () => {
+    await start({ reportsThrottle: { requests: 2, windowSeconds: 10 }, now: () => new Date('2024-05-06T12:00:00Z') });
+    for (const path of [SIGN_INS, REGISTRATIONS, SIGN_INS, REGISTRATIONS]) await graph.call('GET', path);
+    await graph.call('GET', `/v1.0${CONFIG_PATH}`);
+    expect(tenant.control.reportStats()).toEqual({ requests: 4, throttled: 2, retryAfterSeconds: 20 });
+    const stats = await fetch(`${tenant.url}/_emulator/reports/stats`);
+    expect(await stats.json()).toEqual({ requests: 4, throttled: 2, retryAfterSeconds: 20 });
+    expect((await fetch(`${tenant.url}/_emulator/reports/stats`, { method: 'DELETE' })).status).toBe(204);
+    expect(tenant.control.reportStats()).toEqual({ requests: 0, throttled: 0, retryAfterSeconds: 0 });
   });
 });
 
