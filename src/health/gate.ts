@@ -1,0 +1,119 @@
+import { rateBounds } from './sequential';
+import { failureRate, type FailureReason, type PushTotals } from './totals';
+
+/**
+ * The health verdict of a ring: is there evidence, at the plan's confidence, that the ring's Authenticator push
+ * failure rate is above the ceiling `maxFailureRate`, or above the baseline (users in scope not yet in the ring) by
+ * more than `maxIncrease`? The ring's rate is judged by its lower confidence bound from an always-valid confidence
+ * sequence, so the false-rollback rate of a healthy ring stays at most `falseRollbackRate` over the whole soak,
+ * however many checks it has. The baseline is the control's upper confidence bound, capped at the ceiling: an
+ * incident in the control can only raise it, and the ceiling then still judges the ring on its own.
+ */
+
+export interface HealthRule {
+  /** The ceiling: a ring whose push failure rate is shown to exceed it is breached. */
+  maxFailureRate: number;
+  /** Tolerance above the baseline (absolute, 0.05 = 5 percentage points). */
+  maxIncrease: number;
+  /** Probability that a healthy ring is rolled back at any check of its soak. */
+  falseRollbackRate: number;
+  /** Push attempts needed before the gate says "healthy"; a breach can be declared earlier on strong evidence. */
+  minSignIns: number;
+}
+
+export type HealthState = 'insufficient' | 'healthy' | 'breached';
+
+export interface HealthVerdict {
+  state: HealthState;
+  /** Failures / attempts of the ring. */
+  observedRate: number;
+  /** The control's upper confidence bound capped at the ceiling; null without control data. */
+  baseline: number | null;
+  /** Failures / attempts of the control; null without control data. */
+  controlRate: number | null;
+  ceiling: number;
+  /** The rate the ring is judged against: the lower of the ceiling and baseline + maxIncrease. */
+  threshold: number;
+  /** The lowest failure rate of the ring the evidence still allows, at confidence 1 - falseRollbackRate. */
+  lowerBound: number;
+  /** What the breach is about; null unless breached. */
+  breachedBy: 'ceiling' | 'baseline' | null;
+  attempts: number;
+  failures: number;
+  reasons: Record<FailureReason, number>;
+  sentence: string;
+}
+
+/**
+ * Share of the false-rollback budget spent on the baseline's own uncertainty when a control is used: the control is
+ * usually much larger than the ring, so a small share keeps its bound tight while the ring keeps most of the budget.
+ */
+export const CONTROL_ALPHA_SHARE = 0.2;
+
+export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: HealthRule): HealthVerdict {
+  const alpha = rule.falseRollbackRate;
+  const useControl = control !== null && control.attempts > 0;
+  const ringAlpha = useControl ? alpha * (1 - CONTROL_ALPHA_SHARE) : alpha;
+  const ceiling = rule.maxFailureRate;
+  const baseline = useControl ? Math.min(ceiling, rateBounds(control.failures, control.attempts, alpha * CONTROL_ALPHA_SHARE).upper) : null;
+  const threshold = baseline === null ? ceiling : Math.min(ceiling, baseline + rule.maxIncrease);
+  const lowerBound = rateBounds(ring.failures, ring.attempts, ringAlpha).lower;
+  const breached = lowerBound > threshold;
+  const breachedBy: HealthVerdict['breachedBy'] = !breached ? null : lowerBound > ceiling ? 'ceiling' : 'baseline';
+  const state: HealthState = breached ? 'breached' : ring.attempts >= rule.minSignIns ? 'healthy' : 'insufficient';
+  const verdict: Omit<HealthVerdict, 'sentence'> = {
+    state,
+    observedRate: failureRate(ring),
+    baseline,
+    controlRate: useControl ? failureRate(control) : null,
+    ceiling,
+    threshold,
+    lowerBound,
+    breachedBy,
+    attempts: ring.attempts,
+    failures: ring.failures,
+    reasons: { ...ring.reasons },
+  };
+  return { ...verdict, sentence: sentenceOf(verdict, rule) };
+}
+
+const REASON_WORDS: Record<FailureReason, string> = {
+  declined: 'declined',
+  noResponse: 'not answered',
+  wrongNumber: 'wrong number',
+  fraud: 'reported as fraud',
+  other: 'other failures',
+};
+
+function sentenceOf(v: Omit<HealthVerdict, 'sentence'>, rule: HealthRule): string {
+  const confidence = `${percent(1 - rule.falseRollbackRate)} confidence`;
+  const counted = `${v.failures} of ${v.attempts} Authenticator push${v.attempts === 1 ? '' : 'es'} failed (${percent(v.observedRate)}${reasonList(v.reasons)})`;
+  const baselineText = v.baseline === null ? '' : `; baseline ${percent(v.baseline)} (users not yet in the ring: ${percent(v.controlRate ?? 0)})`;
+  if (v.state === 'breached') {
+    const against =
+      v.breachedBy === 'ceiling'
+        ? `above the ${percent(v.ceiling)} ceiling`
+        : `more than ${points(rule.maxIncrease)} above the ${percent(v.baseline ?? 0)} baseline of users not yet in the ring`;
+    return `Breached: ${counted}. With ${confidence} the true failure rate is at least ${percent(v.lowerBound)}, ${against}.`;
+  }
+  if (v.state === 'healthy') {
+    return `Healthy: ${counted}${baselineText}; the evidence does not show a failure rate above ${percent(v.threshold)}.`;
+  }
+  return (
+    `Not enough evidence yet: ${counted}${baselineText}. The ring is called healthy from ${rule.minSignIns} pushes on; ` +
+    `it is rolled back as soon as the evidence shows, with ${confidence}, a failure rate above ${percent(v.threshold)}.`
+  );
+}
+
+function reasonList(reasons: Record<FailureReason, number>): string {
+  const parts = (Object.keys(REASON_WORDS) as FailureReason[]).filter((r) => reasons[r] > 0).map((r) => `${reasons[r]} ${REASON_WORDS[r]}`);
+  return parts.length === 0 ? '' : `: ${parts.join(', ')}`;
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+function points(rate: number): string {
+  return `${(rate * 100).toFixed(1)} percentage points`;
+}
