@@ -23,6 +23,7 @@ export interface HealthRule {
 
 export type HealthState = 'insufficient' | 'healthy' | 'breached';
 
+
 export interface HealthVerdict {
   state: HealthState;
   /** Failures / attempts of the ring. */
@@ -50,7 +51,16 @@ export interface HealthVerdict {
  */
 export const CONTROL_ALPHA_SHARE = 0.2;
 
+export type HealthEvidence = Omit<HealthVerdict, 'sentence'>;
+
+/** The verdict with the sentence an administrator reads on cards, in the status and in telemetry. */
 export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: HealthRule): HealthVerdict {
+  const evidence = healthEvidence(ring, control, rule);
+  return { ...evidence, sentence: sentenceOf(evidence, rule) };
+}
+
+/** The verdict's figures without its sentence: what the bench runs a million times. */
+export function healthEvidence(ring: PushTotals, control: PushTotals | null, rule: HealthRule): HealthEvidence {
   const alpha = rule.falseRollbackRate;
   const useControl = control !== null && control.attempts > 0;
   const ringAlpha = useControl ? alpha * (1 - CONTROL_ALPHA_SHARE) : alpha;
@@ -60,9 +70,8 @@ export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: 
   const lowerBound = rateBounds(ring.failures, ring.attempts, ringAlpha).lower;
   const breached = lowerBound > threshold;
   const breachedBy: HealthVerdict['breachedBy'] = !breached ? null : lowerBound > ceiling ? 'ceiling' : 'baseline';
-  const state: HealthState = breached ? 'breached' : ring.attempts >= rule.minSignIns ? 'healthy' : 'insufficient';
-  const verdict: Omit<HealthVerdict, 'sentence'> = {
-    state,
+  return {
+    state: breached ? 'breached' : ring.attempts >= rule.minSignIns ? 'healthy' : 'insufficient',
     observedRate: failureRate(ring),
     baseline,
     controlRate: useControl ? failureRate(control) : null,
@@ -74,7 +83,6 @@ export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: 
     failures: ring.failures,
     reasons: { ...ring.reasons },
   };
-  return { ...verdict, sentence: sentenceOf(verdict, rule) };
 }
 
 const REASON_WORDS: Record<FailureReason, string> = {
@@ -85,7 +93,7 @@ const REASON_WORDS: Record<FailureReason, string> = {
   other: 'other failures',
 };
 
-function sentenceOf(v: Omit<HealthVerdict, 'sentence'>, rule: HealthRule): string {
+function sentenceOf(v: HealthEvidence, rule: HealthRule): string {
   const confidence = `${percent(1 - rule.falseRollbackRate)} confidence`;
   const counted = `${v.failures} of ${v.attempts} Authenticator push${v.attempts === 1 ? '' : 'es'} failed (${percent(v.observedRate)}${reasonList(v.reasons)})`;
   const baselineText = v.baseline === null ? '' : `; baseline ${percent(v.baseline)} (users not yet in the ring: ${percent(v.controlRate ?? 0)})`;

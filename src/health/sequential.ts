@@ -40,40 +40,45 @@ export interface RateBounds {
 }
 
 /**
- * The confidence sequence at level 1 - alpha after `failures` of `attempts`: every rate p with M_n(p) < 1/alpha.
- * The log-likelihood is concave in p, so the set is an interval around F/n; its ends are found by bisection.
+ * The confidence sequence at level 1 - alpha after `failures` of `attempts`: every rate p with M_n(p) < 1/alpha,
+ * that is with ln L(p) above ln B(1 + F, 1 + S) - ln(1/alpha). The log-likelihood is concave, so the set is an
+ * interval around F/n (where the mixture is at most the likelihood, so F/n is always inside).
  */
 export function rateBounds(failures: number, attempts: number, alpha: number): RateBounds {
-  if (!(attempts >= 0 && failures >= 0 && failures <= attempts)) throw new RangeError(`invalid counts: ${failures} failures of ${attempts}`);
+  if (!(Number.isInteger(attempts) && Number.isInteger(failures) && failures >= 0 && failures <= attempts)) {
+    throw new RangeError(`invalid counts: ${failures} failures of ${attempts}`);
+  }
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be between 0 and 1, got ${alpha}`);
   if (attempts === 0) return { lower: 0, upper: 1 };
   const successes = attempts - failures;
-  // p is inside the set when lnL(p) > level; the set always holds F/n, where the mixture is at most the likelihood.
   const level = logBeta(1 + failures, 1 + successes) - Math.log(1 / alpha);
-  const mle = failures / attempts;
-  const inside = (p: number): boolean => logLikelihood(p, failures, successes) > level;
-  const lower = failures === 0 ? 0 : bisect(0, mle, inside, true);
-  const upper = successes === 0 ? 1 : bisect(mle, 1, inside, false);
+  // Lower end in x = ln p, upper end in x = ln(1 - p): both are the root of a concave increasing function.
+  const lower = failures === 0 ? 0 : Math.exp(rootFromLeft(failures, successes, level, Math.log(failures / attempts)));
+  const upper = successes === 0 ? 1 : 1 - Math.exp(rootFromLeft(successes, failures, level, Math.log(successes / attempts)));
   return { lower, upper };
+}
+
+/**
+ * The root below `top` of k(x) = a x + b ln(1 - e^x) - level, which is concave and increasing there. Newton steps
+ * started left of the root stay left of it (a concave function lies under its tangents), so every iterate is on
+ * the conservative side: the lower bound never above its true value, the upper bound never below.
+ */
+function rootFromLeft(a: number, b: number, level: number, top: number): number {
+  const k = (x: number): number => a * x + (b === 0 ? 0 : b * Math.log1p(-Math.exp(x))) - level;
+  let x = top - 1;
+  for (let widen = 1; k(x) >= 0 && widen < 64; widen++) x = top - 2 ** widen;
+  for (let i = 0; i < 100; i++) {
+    const e = Math.exp(x);
+    const slope = a - (b === 0 ? 0 : (b * e) / (1 - e));
+    const step = -k(x) / slope;
+    if (!(step > 1e-12)) break;
+    x += step;
+  }
+  return x;
 }
 
 function logLikelihood(p: number, failures: number, successes: number): number {
   const f = failures === 0 ? 0 : failures * Math.log(p);
   const s = successes === 0 ? 0 : successes * Math.log(1 - p);
   return f + s;
-}
-
-/**
- * The boundary between `outside` and `inside` on [lo, hi]. For the lower end `lo` is outside and `hi` inside; for
- * the upper end the reverse. The answer is the conservative side: the lower bound never above the true boundary.
- */
-function bisect(lo: number, hi: number, inside: (p: number) => boolean, lowerEnd: boolean): number {
-  let a = lo;
-  let b = hi;
-  for (let i = 0; i < 36; i++) {
-    const mid = (a + b) / 2;
-    if (inside(mid) === lowerEnd) b = mid;
-    else a = mid;
-  }
-  return lowerEnd ? a : b;
 }
