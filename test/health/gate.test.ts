@@ -1,4 +1,4 @@
-import { judgeHealth, type HealthRule, type PushTotals } from '../../src/health';
+import { healthEvidence, judgeHealth, type HealthRule, type PushTotals } from '../../src/health';
 
 const rule: HealthRule = { maxFailureRate: 0.05, minSignIns: 20, maxIncrease: 0.05, falseRollbackRate: 0.01 };
 const ceiling20: HealthRule = { ...rule, maxFailureRate: 0.2 };
@@ -80,13 +80,13 @@ describe('the health gate', () => {
 
   it('rarely rolls back a healthy ring checked every 15 minutes for a day, even at the ceiling (seeded Monte Carlo)', () => {
     const random = seeded(7);
+    // A ring failing exactly at the ceiling is the hardest healthy case: any rate below it breaches less often.
     const cells = [
       { pushesPerCheck: 1, rate: 0.05 },
-      { pushesPerCheck: 1, rate: 0.03 },
       { pushesPerCheck: 30, rate: 0.05 },
     ];
     for (const cell of cells) {
-      const trials = 300;
+      const trials = 250;
       let rollbacks = 0;
       for (let t = 0; t < trials; t++) {
         const ring = totals(0, 0);
@@ -96,7 +96,7 @@ describe('the health gate', () => {
           ring.failures += failed;
           ring.reasons.declined += failed;
           ring.attempts += failed + poisson(random, cell.pushesPerCheck * (1 - cell.rate));
-          if (judgeHealth(ring, control, rule).state === 'breached') {
+          if (healthEvidence(ring, control, rule).state === 'breached') {
             rollbacks++;
             break;
           }
@@ -104,5 +104,5 @@ describe('the health gate', () => {
       }
       expect(rollbacks / trials).toBeLessThan(0.02);
     }
-  });
+  }, 120_000);
 });
