@@ -1,4 +1,4 @@
-import { healthEvidence, judgeHealth, type HealthRule } from '../src/health/gate';
+import { advanceSegment, firstSegment, healthEvidence, judgeHealth, type HealthRule } from '../src/health/gate';
 import { emptyTotals, type PushTotals } from '../src/health/totals';
 import { HEALTH_DEFAULTS } from '../src/plan/schema';
 import { percentile } from './stats';
@@ -156,10 +156,12 @@ function runSoak(
   const control = emptyTotals();
   addDraw(control, random, CONTROL_PUSHES_PER_CHECK * 7 * CHECKS_PER_DAY, s.control);
   const outcome: RunOutcome = { sequential: null, fixed: null };
+  let segment = firstSegment();
   for (let check = 1; check <= s.checks; check++) {
     addDraw(ring, random, s.pushesPerCheck, check <= s.jumpAfter ? s.before : s.after);
     addDraw(control, random, CONTROL_PUSHES_PER_CHECK, s.control);
-    if (outcome.sequential === null && healthEvidence(ring, control, rule).state === 'breached') outcome.sequential = check;
+    if (outcome.sequential === null && healthEvidence(ring, control, rule, segment).state === 'breached') outcome.sequential = check;
+    segment = advanceSegment(segment, ring);
     if (outcome.fixed === null && fixedThresholdBreaches(ring, rule)) outcome.fixed = check;
     if (outcome.sequential !== null && outcome.fixed !== null) break;
   }

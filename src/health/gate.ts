@@ -1,5 +1,5 @@
 import { rateBounds } from './sequential';
-import { failureRate, type FailureReason, type PushTotals } from './totals';
+import { emptyTotals, failureRate, totalsSince, type FailureReason, type PushTotals } from './totals';
 
 /**
  * The health verdict of a ring: is there evidence, at the plan's confidence, that the ring's Authenticator push
@@ -8,6 +8,11 @@ import { failureRate, type FailureReason, type PushTotals } from './totals';
  * sequence, so the false-rollback rate of a healthy ring stays at most `falseRollbackRate` over the whole soak,
  * however many checks it has. The baseline is the control's upper confidence bound, capped at the ceiling: an
  * incident in the control can only raise it, and the ceiling then still judges the ring on its own.
+ *
+ * A rate judged over the whole soak reacts slowly to a change late in the soak: days of healthy pushes dilute it.
+ * So a second bound judges the recent pushes alone, from the start of the current segment (a new segment starts
+ * every SEGMENT_PUSHES attempts). Segment j spends 1/((j-1) j) of a share of the budget (these add up to 1), so the
+ * whole soak, however many segments, still stays within `falseRollbackRate`.
  */
 
 export interface HealthRule {
@@ -23,7 +28,6 @@ export interface HealthRule {
 
 export type HealthState = 'insufficient' | 'healthy' | 'breached';
 
-
 export interface HealthVerdict {
   state: HealthState;
   /** Failures / attempts of the ring. */
@@ -37,6 +41,9 @@ export interface HealthVerdict {
   threshold: number;
   /** The lowest failure rate of the ring the evidence still allows, at confidence 1 - falseRollbackRate. */
   lowerBound: number;
+  /** Which pushes that bound is about: the whole soak, or the recent segment (`recentAttempts` pushes). */
+  boundOver: 'soak' | 'recent';
+  recentAttempts: number;
   /** What the breach is about; null unless breached. */
   breachedBy: 'ceiling' | 'baseline' | null;
   attempts: number;
@@ -51,23 +58,53 @@ export interface HealthVerdict {
  */
 export const CONTROL_ALPHA_SHARE = 0.2;
 
+/** Share of the ring's budget spent on recent segments; the whole-soak bound keeps the rest. */
+export const RECENT_ALPHA_SHARE = 0.3;
+
+/** Push attempts per segment: long enough to judge on its own, short enough that a late change is not diluted. */
+export const SEGMENT_PUSHES = 500;
+
+/** The stretch of recent pushes the second bound judges: the ring's totals when it started, and its number. */
+export interface RecentSegment {
+  index: number;
+  start: PushTotals;
+}
+
+export function firstSegment(): RecentSegment {
+  return { index: 1, start: emptyTotals() };
+}
+
+/** Call after each check: starts the next segment once the current one holds SEGMENT_PUSHES attempts. */
+export function advanceSegment(segment: RecentSegment, ring: PushTotals): RecentSegment {
+  if (ring.attempts - segment.start.attempts < SEGMENT_PUSHES) return segment;
+  // A copy: the caller's running totals may be updated in place after this call.
+  return { index: segment.index + 1, start: { ...ring, reasons: { ...ring.reasons } } };
+}
+
 export type HealthEvidence = Omit<HealthVerdict, 'sentence'>;
 
 /** The verdict with the sentence an administrator reads on cards, in the status and in telemetry. */
-export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: HealthRule): HealthVerdict {
-  const evidence = healthEvidence(ring, control, rule);
+export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: HealthRule, segment: RecentSegment = firstSegment()): HealthVerdict {
+  const evidence = healthEvidence(ring, control, rule, segment);
   return { ...evidence, sentence: sentenceOf(evidence, rule) };
 }
 
 /** The verdict's figures without its sentence: what the bench runs a million times. */
-export function healthEvidence(ring: PushTotals, control: PushTotals | null, rule: HealthRule): HealthEvidence {
+export function healthEvidence(ring: PushTotals, control: PushTotals | null, rule: HealthRule, segment: RecentSegment = firstSegment()): HealthEvidence {
   const alpha = rule.falseRollbackRate;
   const useControl = control !== null && control.attempts > 0;
   const ringAlpha = useControl ? alpha * (1 - CONTROL_ALPHA_SHARE) : alpha;
   const ceiling = rule.maxFailureRate;
   const baseline = useControl ? Math.min(ceiling, rateBounds(control.failures, control.attempts, alpha * CONTROL_ALPHA_SHARE).upper) : null;
   const threshold = baseline === null ? ceiling : Math.min(ceiling, baseline + rule.maxIncrease);
-  const lowerBound = rateBounds(ring.failures, ring.attempts, ringAlpha).lower;
+  // Segment 1 is the soak's start, so its pushes are the whole soak's: only later segments add a second bound.
+  const recent = segment.index >= 2 ? totalsSince(ring, segment.start) : null;
+  // The whole-soak bound keeps the same share from the first check on: a share that shrank later would not add up.
+  const soakBound = rateBounds(ring.failures, ring.attempts, ringAlpha * (1 - RECENT_ALPHA_SHARE)).lower;
+  const recentBound =
+    recent === null ? 0 : rateBounds(recent.failures, recent.attempts, (ringAlpha * RECENT_ALPHA_SHARE) / ((segment.index - 1) * segment.index)).lower;
+  const boundOver = recentBound > soakBound ? 'recent' : 'soak';
+  const lowerBound = Math.max(soakBound, recentBound);
   const breached = lowerBound > threshold;
   const breachedBy: HealthVerdict['breachedBy'] = !breached ? null : lowerBound > ceiling ? 'ceiling' : 'baseline';
   return {
@@ -78,6 +115,8 @@ export function healthEvidence(ring: PushTotals, control: PushTotals | null, rul
     ceiling,
     threshold,
     lowerBound,
+    boundOver,
+    recentAttempts: recent?.attempts ?? ring.attempts,
     breachedBy,
     attempts: ring.attempts,
     failures: ring.failures,
@@ -102,7 +141,8 @@ function sentenceOf(v: HealthEvidence, rule: HealthRule): string {
       v.breachedBy === 'ceiling'
         ? `above the ${percent(v.ceiling)} ceiling`
         : `more than ${points(rule.maxIncrease)} above the ${percent(v.baseline ?? 0)} baseline of users not yet in the ring`;
-    return `Breached: ${counted}. With ${confidence} the true failure rate is at least ${percent(v.lowerBound)}, ${against}.`;
+    const over = v.boundOver === 'recent' ? ` of the last ${v.recentAttempts} pushes` : '';
+    return `Breached: ${counted}. With ${confidence} the true failure rate${over} is at least ${percent(v.lowerBound)}, ${against}.`;
   }
   if (v.state === 'healthy') {
     return `Healthy: ${counted}${baselineText}; the evidence does not show a failure rate above ${percent(v.threshold)}.`;

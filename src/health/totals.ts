@@ -24,6 +24,13 @@ export function addTotals(a: PushTotals, b: PushTotals): PushTotals {
   return { attempts: a.attempts + b.attempts, failures: a.failures + b.failures, reasons };
 }
 
+/** What was added between `start` and `now` (both running totals of the same stream). */
+export function totalsSince(now: PushTotals, start: PushTotals): PushTotals {
+  const reasons = emptyTotals().reasons;
+  for (const reason of FAILURE_REASONS) reasons[reason] = now.reasons[reason] - start.reasons[reason];
+  return { attempts: now.attempts - start.attempts, failures: now.failures - start.failures, reasons };
+}
+
 /** One attempt's outcome as totals: `null` is a success. */
 export function totalsOfOutcome(reason: FailureReason | null): PushTotals {
   const totals = emptyTotals();

@@ -1,4 +1,4 @@
-import { healthEvidence, judgeHealth, type HealthRule, type PushTotals } from '../../src/health';
+import { advanceSegment, firstSegment, healthEvidence, judgeHealth, SEGMENT_PUSHES, type HealthRule, type PushTotals } from '../../src/health';
 
 const rule: HealthRule = { maxFailureRate: 0.05, minSignIns: 20, maxIncrease: 0.05, falseRollbackRate: 0.01 };
 const ceiling20: HealthRule = { ...rule, maxFailureRate: 0.2 };
@@ -71,6 +71,21 @@ describe('the health gate', () => {
     expect(fine.state).toBe('healthy');
   });
 
+  it('judges a jump late in a long soak on the recent pushes, where days of healthy pushes would dilute it', () => {
+    let segment = firstSegment();
+    let ring = totals(0, 0);
+    for (let check = 0; check < 300; check++) {
+      ring = totals(ring.failures + 3, ring.attempts + 100);
+      segment = advanceSegment(segment, ring);
+    }
+    expect(segment.index).toBe(1 + Math.floor(30_000 / SEGMENT_PUSHES));
+    const afterJump = totals(ring.failures + 60, ring.attempts + 200);
+    expect(judgeHealth(afterJump, null, rule).state).toBe('healthy');
+    const verdict = judgeHealth(afterJump, null, rule, segment);
+    expect(verdict).toMatchObject({ state: 'breached', boundOver: 'recent', recentAttempts: 200 });
+    expect(verdict.sentence).toMatch(/the true failure rate of the last 200 pushes is at least/);
+  });
+
   it('says healthy only from minSignIns push attempts on', () => {
     expect(judgeHealth(totals(0, 19), null, rule).state).toBe('insufficient');
     const verdict = judgeHealth(totals(0, 20), totals(30, 1000), rule);
@@ -91,15 +106,17 @@ describe('the health gate', () => {
       for (let t = 0; t < trials; t++) {
         const ring = totals(0, 0);
         const control = totals(poisson(random, 25) + 300, 10_000);
+        let segment = firstSegment();
         for (let check = 0; check < 96; check++) {
           const failed = poisson(random, cell.pushesPerCheck * cell.rate);
           ring.failures += failed;
           ring.reasons.declined += failed;
           ring.attempts += failed + poisson(random, cell.pushesPerCheck * (1 - cell.rate));
-          if (healthEvidence(ring, control, rule).state === 'breached') {
+          if (healthEvidence(ring, control, rule, segment).state === 'breached') {
             rollbacks++;
             break;
           }
+          segment = advanceSegment(segment, ring);
         }
       }
       expect(rollbacks / trials).toBeLessThan(0.02);
