@@ -55,6 +55,7 @@ export interface HealthGateResult {
   earlyCluster: { state: string; lowerBound: number };
   spike: { pushesPerSecond: number; secondsToBreach: number };
   seconds: number;
+  cpuSeconds: number;
 }
 
 export const DEFAULT_RULE: HealthRule = {
@@ -177,6 +178,7 @@ export const DEFAULT_TRIALS: HealthGateOptions = { falseRollbackTrials: 2000, de
 
 export function measureHealthGate(options: HealthGateOptions = DEFAULT_TRIALS, rule: HealthRule = DEFAULT_RULE): HealthGateResult {
   const started = Date.now();
+  const cpuStarted = process.cpuUsage();
   const random = rng(SEED);
   const falseRollbacks: GateCell[] = [];
   for (const soakDays of [1, 7]) {
@@ -246,7 +248,13 @@ export function measureHealthGate(options: HealthGateOptions = DEFAULT_TRIALS, r
     earlyCluster: { state: early.state, lowerBound: early.lowerBound },
     spike: spikeSeconds(rule),
     seconds: (Date.now() - started) / 1000,
+    cpuSeconds: cpuSecondsSince(cpuStarted),
   };
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** A quantile over all trials, the undetected ones counting as later than any detection: null when it is undetected. */
@@ -292,11 +300,11 @@ export function formatHealthGate(r: HealthGateResult): string {
     `  sanity: fixed threshold, pilot, P1D at 2/3/4%: ${r.sanity.map((s) => pct(s.fixedThreshold)).join(' / ')} (issue: 21% / 41% / 59%)`,
     '',
     '  Detection delay of a jump (checks from the jump to the breach; 1 = the first check that sees it)',
-    `  ${'ring'.padEnd(16)} ${'jump'.padEnd(10)} ${'at'.padEnd(6)} ${'detected'.padStart(8)}  ${'median'.padEnd(16)} ${'p90'.padEnd(16)} fixed threshold: detected, median`,
+    `  ${'ring'.padEnd(16)} ${'jump'.padEnd(11)} ${'at'.padEnd(6)} ${'detected'.padStart(8)}  ${'median'.padEnd(16)} ${'p90'.padEnd(16)} fixed threshold: detected, median`,
   );
   for (const d of r.detection) {
     lines.push(
-      `  ${d.ring.padEnd(16)} ${`${pct(d.from)}->${pct(d.to)}`.padEnd(10)} ${`${d.jumpAfterChecks * CHECK_HOURS}h`.padEnd(6)} ${pct(d.detected).padStart(8)}  ` +
+      `  ${d.ring.padEnd(16)} ${`${pct(d.from)}->${pct(d.to)}`.padEnd(11)} ${`${d.jumpAfterChecks * CHECK_HOURS}h`.padEnd(6)} ${pct(d.detected).padStart(8)}  ` +
         `${checks(d.medianChecks).padEnd(16)} ${checks(d.p90Checks).padEnd(16)} ${pct(d.fixedDetected)}, ${checks(d.fixedMedianChecks)}`,
     );
   }
@@ -304,7 +312,7 @@ export function formatHealthGate(r: HealthGateResult): string {
     '',
     `  early cluster, 3 failures of the first 8 pushes, 20% ceiling: ${r.earlyCluster.state} (lower bound ${pct(r.earlyCluster.lowerBound)})`,
     `  spike, 40% failures at ${r.spike.pushesPerSecond} pushes/s, 20% ceiling, a check every second: breached after ${r.spike.secondsToBreach} s`,
-    `  (${r.seconds.toFixed(1)} s)`,
+    `  (${r.seconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU)`,
   );
   return `${lines.join('\n')}\n`;
 }
