@@ -83,7 +83,11 @@ export function advanceSegment(segment: RecentSegment, ring: PushTotals): Recent
 
 export type HealthEvidence = Omit<HealthVerdict, 'sentence'>;
 
-/** The verdict with the sentence an administrator reads on cards, in the status and in telemetry. */
+/**
+ * The verdict with the sentence an administrator reads on cards, in the status and in telemetry. `control` is the
+ * baseline's counts (users in scope not yet in the ring, with the look-back); pass null at every check of a ring
+ * that has no control at all. `segment` is the recent stretch carried between checks (see advanceSegment).
+ */
 export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: HealthRule, segment: RecentSegment = firstSegment()): HealthVerdict {
   const evidence = healthEvidence(ring, control, rule, segment);
   return { ...evidence, sentence: sentenceOf(evidence, rule) };
@@ -92,8 +96,10 @@ export function judgeHealth(ring: PushTotals, control: PushTotals | null, rule: 
 /** The verdict's figures without its sentence: what the bench runs a million times. */
 export function healthEvidence(ring: PushTotals, control: PushTotals | null, rule: HealthRule, segment: RecentSegment = firstSegment()): HealthEvidence {
   const alpha = rule.falseRollbackRate;
+  // The shares must not change during a ring's soak, so they follow whether the ring has a control at all (the
+  // caller passes null at every check, or never), not whether the control has counted a push yet.
+  const ringAlpha = control === null ? alpha : alpha * (1 - CONTROL_ALPHA_SHARE);
   const useControl = control !== null && control.attempts > 0;
-  const ringAlpha = useControl ? alpha * (1 - CONTROL_ALPHA_SHARE) : alpha;
   const ceiling = rule.maxFailureRate;
   const baseline = useControl ? Math.min(ceiling, rateBounds(control.failures, control.attempts, alpha * CONTROL_ALPHA_SHARE).upper) : null;
   const threshold = baseline === null ? ceiling : Math.min(ceiling, baseline + rule.maxIncrease);

@@ -86,6 +86,12 @@ describe('the health gate', () => {
     expect(verdict.sentence).toMatch(/the true failure rate of the last 200 pushes is at least/);
   });
 
+  it('judges against the ceiling alone while the control has no push yet', () => {
+    const verdict = judgeHealth(totals(1, 40), totals(0, 0), ceiling20);
+    expect(verdict).toMatchObject({ baseline: null, controlRate: null, threshold: 0.2, state: 'healthy' });
+    expect(verdict.sentence).not.toMatch(/baseline/);
+  });
+
   it('says healthy only from minSignIns push attempts on', () => {
     expect(judgeHealth(totals(0, 19), null, rule).state).toBe('insufficient');
     const verdict = judgeHealth(totals(0, 20), totals(30, 1000), rule);
