@@ -1,3 +1,4 @@
+import { formatHealthGate } from './health-gate';
 import type { BenchReport } from './run';
 
 /** The human-readable table of `npm run bench`. */
@@ -66,6 +67,7 @@ export function formatReport(r: BenchReport): string {
     for (const [measure, samples, result] of rows) lines.push(`  ${measure.padEnd(width)}  ${samples.padStart(3)}  ${result}`);
     lines.push('');
   }
+  lines.push(`7. ${formatHealthGate(r.healthGate).trimEnd()}`, '');
   lines.push(`Whole bench: ${r.totalSeconds.toFixed(1)} s.`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { countRequests, type RequestCounts } from './graph-requests';
 import { measurePackageSize, type PackageSizeResult } from './package-size';
 import { addNestedRingGroups, RING_COUNT, startRehearsal, tenRingPlan } from './rehearsal';
 import { measureReplay, type ReplayResult } from './replay';
+import { measureHealthGate, type HealthGateResult } from './health-gate';
 import { measureBreachToRollback, type RollbackResult } from './rollback';
 import { median, percentile } from './stats';
 import { formatReport } from './report';
@@ -36,6 +37,7 @@ export interface BenchReport {
   graphRequests: RequestCounts;
   breachToRollback: RollbackResult;
   packageSize: PackageSizeResult;
+  healthGate: HealthGateResult;
   totalSeconds: number;
 }
 
@@ -64,6 +66,8 @@ export async function runBench(): Promise<BenchReport> {
     const replay = await measureReplay(h.host, first.id, SAMPLES.fullReplays, SAMPLES.prefixReplays);
     const breachToRollback = await measureBreachToRollback(h, SAMPLES.breachRuns);
     const cpu = cpus();
+    // Pure computation on simulated streams, so it runs after the rehearsal host has done its timing-sensitive part.
+    const healthGate = measureHealthGate();
     return {
       machine: { node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', platform: `${process.platform} ${process.arch}` },
       coldLoad,
@@ -72,6 +76,7 @@ export async function runBench(): Promise<BenchReport> {
       graphRequests,
       breachToRollback,
       packageSize,
+      healthGate,
       totalSeconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -38,11 +38,60 @@ const ring = z.strictObject({
   approval: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
+/**
+ * The health gate: `maxFailureRate` is the ceiling on the ring's Authenticator push failure rate, `maxIncrease` the
+ * tolerance above the baseline of users not yet in the ring, `falseRollbackRate` the chance that a healthy ring is
+ * rolled back over its whole soak, `minSignIns` the push attempts needed before the gate says healthy, and
+ * `baselineWindow` how far before the ring's start the baseline reaches back.
+ */
+export const HEALTH_DEFAULTS = {
+  maxFailureRate: 0.05,
+  minSignIns: 20,
+  interval: 'PT15M',
+  maxIncrease: 0.05,
+  falseRollbackRate: 0.01,
+  baselineWindow: 'P7D',
+} as const;
+
 const health = z.strictObject({
-  maxFailureRate: z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.05),
-  minSignIns: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
-  interval: duration.default('PT15M'),
+  maxFailureRate: z
+    .number({ error: 'must be a number between 0 and 1' })
+    .min(0, 'must be at least 0')
+    .max(1, 'must be at most 1')
+    .default(HEALTH_DEFAULTS.maxFailureRate),
+  minSignIns: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(HEALTH_DEFAULTS.minSignIns),
+  interval: duration.default(HEALTH_DEFAULTS.interval),
+  maxIncrease: z
+    .number({ error: 'must be a number between 0 and 1 (0.05 = 5 percentage points)' })
+    .min(0, 'must be at least 0')
+    .max(1, 'must be at most 1')
+    .optional(),
+  // Above 0.2 a gate rolls back one healthy ring in five: that is no longer a gate anyone would keep switched on.
+  falseRollbackRate: z
+    .number({ error: 'must be a number above 0 and at most 0.2' })
+    .gt(0, 'must be above 0: a gate that can never be wrong can never roll back')
+    .max(0.2, 'must be at most 0.2')
+    .optional(),
+  baselineWindow: duration
+    .refine((text) => {
+      const checked = checkDuration(text);
+      return !checked.ok || checked.seconds <= 30 * 86_400;
+    }, 'must be at most P30D: Graph keeps sign-in logs for 30 days')
+    .optional(),
 });
+
+/**
+ * The health fields with every default filled. The three newer fields stay optional in the parsed plan so that plans
+ * (and code) written before them keep their exact shape; readers take the rule from here.
+ */
+export function healthRuleOf(h: RolloutPlan['health']): Required<RolloutPlan['health']> {
+  return {
+    ...h,
+    maxIncrease: h.maxIncrease ?? HEALTH_DEFAULTS.maxIncrease,
+    falseRollbackRate: h.falseRollbackRate ?? HEALTH_DEFAULTS.falseRollbackRate,
+    baselineWindow: h.baselineWindow ?? HEALTH_DEFAULTS.baselineWindow,
+  };
+}
 
 export const planSchema = z.strictObject({
   feature: z.enum(FEATURES, { error: `must be one of ${FEATURES.join(', ')}` }),
@@ -52,7 +101,7 @@ export const planSchema = z.strictObject({
     .max(MAX_RINGS, `must list at most ${MAX_RINGS} rings`),
   approvalTimeout: duration.default('P2D'),
   onApprovalTimeout: z.enum(['rollback', 'pause'], { error: 'must be "rollback" or "pause"' }).default('rollback'),
-  health: health.default({ maxFailureRate: 0.05, minSignIns: 20, interval: 'PT15M' }),
+  health: health.default({ maxFailureRate: HEALTH_DEFAULTS.maxFailureRate, minSignIns: HEALTH_DEFAULTS.minSignIns, interval: HEALTH_DEFAULTS.interval }),
   rollback: z.enum(['default', 'snapshot'], { error: 'must be "default" or "snapshot"' }).default('default'),
 });
 
