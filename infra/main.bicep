@@ -18,7 +18,10 @@ param principalId string = ''
 
 @description('Microsoft Graph API version the gateway calls: v1.0 (featureSettings shape) or beta (legacy per-target shape).')
 @allowed(['v1.0', 'beta'])
-param graphApiVersion string = 'v1.0'
+@description('Empty: the app picks the version per feature (beta for the companion app and legacy tenants). Set only to force one.')
+param graphApiVersion string = ''
+@description('ISO 8601 timeout of every Microsoft Graph request, token acquisition included.')
+param graphRequestTimeout string = 'PT30S'
 
 @description('Shortest soak a plan may ask for, as an ISO 8601 duration.')
 param minSoak string = 'PT15M'
@@ -161,6 +164,7 @@ module api 'app/api.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     graphBaseUrl: graphBaseUrl
     graphApiVersion: graphApiVersion
+    graphRequestTimeout: graphRequestTimeout
     minSoak: minSoak
     teamsTenantId: empty(teamsTenantId) ? tenant().tenantId : teamsTenantId
     approverIds: approverIds

@@ -12,6 +12,7 @@ param applicationInsightsConnectionString string
 param keyVaultUri string
 param graphBaseUrl string
 param graphApiVersion string
+param graphRequestTimeout string
 param minSoak string
 param teamsTenantId string
 param approverIds string
@@ -118,6 +119,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AZURE_CLIENT_ID: identityClientId
     GRAPH_BASE_URL: graphBaseUrl
     GRAPH_API_VERSION: graphApiVersion
+    GRAPH_REQUEST_TIMEOUT: graphRequestTimeout
     ROLLOUT_MIN_SOAK: minSoak
     ROLLOUT_PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
     ROLLOUT_STATUS_SCHEDULE: statusSchedule

@@ -9,7 +9,8 @@ import { checkDuration, formatSeconds } from './duration';
  */
 
 export const DEFAULT_MIN_SOAK = 'PT15M';
-export const MIN_HEALTH_INTERVAL_SECONDS = 60;
+/** ROLLOUT_MIN_HEALTH_INTERVAL's default: sign-in reports allow 5 requests per 10 s per tenant. */
+export const DEFAULT_MIN_HEALTH_INTERVAL = 'PT1M';
 export const MAX_RINGS = 10;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -119,10 +120,12 @@ export type PlanValidation = { ok: true; plan: RolloutPlan } | { ok: false; erro
 export interface PlanRules {
   /** ROLLOUT_MIN_SOAK: the shortest soak a ring may have. */
   minSoak: string;
+  /** ROLLOUT_MIN_HEALTH_INTERVAL: the shortest time between health checks (test environments set it lower). */
+  minHealthInterval?: string;
 }
 
 export function planRulesFromEnv(env: NodeJS.ProcessEnv = process.env): PlanRules {
-  return { minSoak: env.ROLLOUT_MIN_SOAK?.trim() || DEFAULT_MIN_SOAK };
+  return { minSoak: env.ROLLOUT_MIN_SOAK?.trim() || DEFAULT_MIN_SOAK, minHealthInterval: env.ROLLOUT_MIN_HEALTH_INTERVAL?.trim() || DEFAULT_MIN_HEALTH_INTERVAL };
 }
 
 export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -133,6 +136,9 @@ export function validatePlan(input: unknown, rules: PlanRules = planRulesFromEnv
   const errors: PlanProblem[] = [];
   const minSoak = checkDuration(rules.minSoak);
   if (!minSoak.ok) throw new RangeError(`ROLLOUT_MIN_SOAK: ${minSoak.message}`);
+  const minIntervalText = rules.minHealthInterval ?? DEFAULT_MIN_HEALTH_INTERVAL;
+  const minInterval = checkDuration(minIntervalText);
+  if (!minInterval.ok) throw new RangeError(`ROLLOUT_MIN_HEALTH_INTERVAL: ${minInterval.message}`);
 
   const parsed = planSchema.safeParse(input);
   if (!parsed.success) {
@@ -146,13 +152,14 @@ export function validatePlan(input: unknown, rules: PlanRules = planRulesFromEnv
       }
     }
   }
-  errors.push(...crossFieldProblems(input, minSoak.seconds, rules.minSoak));
+  errors.push(...crossFieldProblems(input, { seconds: minSoak.seconds, text: rules.minSoak }, { seconds: minInterval.seconds, text: minIntervalText }));
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: dedupe(errors) };
   return { ok: true, plan: parsed.data };
 }
 
 /** Rules that relate fields to each other; they look at the raw input so they can run even when other fields are bad. */
-function crossFieldProblems(input: unknown, minSoakSeconds: number, minSoakText: string): PlanProblem[] {
+function crossFieldProblems(input: unknown, minSoak: { seconds: number; text: string }, minInterval: { seconds: number; text: string }): PlanProblem[] {
+  const { seconds: minSoakSeconds, text: minSoakText } = minSoak;
   const problems: PlanProblem[] = [];
   if (!isRecord(input) || !Array.isArray(input.rings) || input.rings.length === 0) return problems;
   const rings: unknown[] = input.rings;
@@ -190,10 +197,10 @@ function crossFieldProblems(input: unknown, minSoakSeconds: number, minSoakText:
   const healthInput = input.health;
   if (isRecord(healthInput) && typeof healthInput.interval === 'string') {
     const checked = checkDuration(healthInput.interval);
-    if (checked.ok && checked.seconds < MIN_HEALTH_INTERVAL_SECONDS) {
+    if (checked.ok && checked.seconds < minInterval.seconds) {
       problems.push({
         path: '$.health.interval',
-        message: 'must be at least PT1M: sign-in reports allow only 5 requests per 10 seconds per tenant',
+        message: `must be at least ${minInterval.text} (ROLLOUT_MIN_HEALTH_INTERVAL): sign-in reports allow only 5 requests per 10 seconds per tenant`,
       });
     }
   }

@@ -2,6 +2,7 @@ import type { RolloutPlan } from '../plan';
 import type { AuthenticatorConfig, Feature, PolicyShape } from '../policy/types';
 import type { RolloutEventName } from '../telemetry/types';
 import type { CardModel } from '../teams/cards';
+import type { FailureReason, HealthRule, HealthState, HealthTally, PushTotals, RecentSegment } from '../health';
 
 export const ROLLOUT_STATUSES = ['Pending', 'Running', 'AwaitingApproval', 'Paused', 'Completed', 'RolledBack', 'Failed'] as const;
 export type RolloutStatusName = (typeof ROLLOUT_STATUSES)[number];
@@ -14,10 +15,18 @@ export interface Actor {
   via: 'api' | 'teams' | 'timer' | 'rollout' | 'simulated';
 }
 
+/** Settings the start path reads once and hands to the rollout, which reads no environment. */
+export interface RolloutSettings {
+  /** ROLLOUT_SIGNIN_LAG: how long sign-ins take to reach the log; each check counts up to its time less this. */
+  signInLagMs: number;
+}
+
 export interface RolloutInput {
   rolloutId: string;
   plan: RolloutPlan;
   startedBy: Actor;
+  /** Absent in rollouts started by an older version: the defaults apply. */
+  settings?: RolloutSettings;
   /** Set by the start path when the feature lock is held by a rollout that has already ended without releasing it. */
   replaceStaleHolder?: string;
   /** Link to the status, for cards (no secrets: the API route, not a durable management URL with a key). */
@@ -39,19 +48,41 @@ export interface DriftEvent {
   observedTarget: string | null;
 }
 
+/** A health check as people and cards see it: the ring's Authenticator push outcomes and the verdict on them. */
 export interface HealthFigures {
   ring: string;
   target: string;
+  /** When the ring was enabled: only pushes since then count. */
   since: string;
+  /** The end of the sign-ins counted (the check's time less the sign-in log's lag). */
   until: string;
+  /** Authenticator push attempts of the ring's members since it was enabled (interrupts and other methods excluded). */
   signIns: number;
   failures: number;
   failureRate: number;
-  failuresByCode: Record<string, number>;
-  /** true when there were at least minSignIns sign-ins and the failure rate exceeded maxFailureRate. */
+  /** Why the pushes failed: declined, no response, wrong number, fraud reported, other. */
+  reasons: Record<FailureReason, number>;
+  /** 'insufficient': not enough evidence yet; 'healthy'; 'breached'. */
+  state: HealthState;
+  /** The control's (users in scope not in the ring) upper bound, capped at the ceiling; null without control data. */
+  baseline: number | null;
+  /** The rate the ring is judged against: the lower of the ceiling and baseline + maxIncrease. */
+  threshold: number;
+  /** The lowest failure rate the evidence still allows, at the plan's confidence. */
+  lowerBound: number;
+  /** Push attempts of the control so far. */
+  controlAttempts: number;
+  /** true when the evidence shows the ring's rate above the threshold. */
   breached: boolean;
-  /** false when there were too few sign-ins to judge (the gate then neither passes nor fails on this check). */
+  /** false while there is not enough evidence to call the ring healthy (the gate then neither passes nor fails). */
   judged: boolean;
+  sentence: string;
+}
+
+/** What a ring's health checks carry from one to the next: counts and the ids of one overlap, never record lists. */
+export interface HealthProgress {
+  tally: HealthTally;
+  segment: RecentSegment;
 }
 
 /** What a history entry records; the timer and the console read these names, so they are one vocabulary. */
@@ -168,9 +199,19 @@ export interface HealthCheckInput {
   ring: string;
   target: string;
   since: string;
+  /** Count the sign-ins created up to here (the check's time less the lag). */
   until: string;
-  maxFailureRate: number;
-  minSignIns: number;
+  /** How far each window reaches back before the previous one's end, for records that reached the log late. */
+  overlapMs: number;
+  rule: HealthRule;
+  progress: HealthProgress;
+  /** For all_users: the control measured during the earlier rings' soaks; null when there was none. */
+  control: PushTotals | null;
+}
+
+export interface HealthCheckResult {
+  figures: HealthFigures;
+  progress: HealthProgress;
 }
 
 export interface RollbackInput {

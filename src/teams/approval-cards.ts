@@ -6,15 +6,22 @@ import { needsNumberMatchingPrerequisites, prerequisitesFor } from './prerequisi
 
 /** The cards of an approval checkpoint: the request, the reminder and the decision. */
 
+/** The ring's health as the sequential test judged it: Authenticator push outcomes only. */
 export interface HealthModel {
+  /** Authenticator push attempts of the ring's members. */
   signIns: number;
   failures: number;
   failureRate: number;
   maxFailureRate: number;
   minSignIns: number;
-  /** false when there were too few sign-ins to judge. */
-  judged: boolean;
-  failuresByCode?: Record<string, number>;
+  state: 'insufficient' | 'healthy' | 'breached';
+  /** The control's rate bound (users not yet in the ring), capped at the ceiling; null without control data. */
+  baseline: number | null;
+  /** The lowest rate the evidence allows, and the rate it must stay under. */
+  lowerBound: number;
+  threshold: number;
+  /** Failed pushes by reason: declined, noResponse, wrongNumber, fraud, other. */
+  reasons: Record<string, number>;
 }
 
 export interface ApprovalNeededModel extends RolloutRef {
@@ -112,23 +119,27 @@ export function approvalDecidedCard(model: ApprovalDecidedModel): CardMessage {
   );
 }
 
+const REASON_NAMES: Readonly<Record<string, string>> = { declined: 'declined', noResponse: 'no response', wrongNumber: 'wrong number', fraud: 'fraud reported', other: 'other' };
+
 function healthFacts(health: HealthModel | null): Array<[string, string]> {
   if (health === null) return [['Health', 'not measured yet']];
-  const verdict = !health.judged
-    ? `not judged: ${health.signIns} sign-ins, fewer than the ${health.minSignIns} needed`
-    : health.failureRate > health.maxFailureRate
-      ? 'over the limit'
-      : 'within the limit';
-  const codes = Object.entries(health.failuresByCode ?? {})
+  const verdict =
+    health.state === 'insufficient'
+      ? `not enough evidence yet (${health.signIns} pushes; ${health.minSignIns} needed to call it healthy)`
+      : health.state === 'breached'
+        ? `BREACHED: the failure rate is at least ${percent(health.lowerBound)}, above ${percent(health.threshold)}`
+        : `healthy: at most a ${percent(health.threshold)} failure rate is allowed, and the evidence stays under it`;
+  const reasons = Object.entries(health.reasons)
+    .filter(([, n]) => n > 0)
     .sort(([, a], [, b]) => b - a)
-    .slice(0, 5)
-    .map(([code, n]) => `${code}: ${n}`)
+    .map(([reason, n]) => `${REASON_NAMES[reason] ?? reason}: ${n}`)
     .join(', ');
   const rows: Array<[string, string]> = [
-    ['MFA sign-ins', String(health.signIns)],
-    ['MFA failures', `${health.failures} (${percent(health.failureRate)}; limit ${percent(health.maxFailureRate)})`],
+    ['Authenticator pushes', String(health.signIns)],
+    ['Push failures', `${health.failures} (${percent(health.failureRate)}; ceiling ${percent(health.maxFailureRate)})`],
+    ['Baseline', health.baseline === null ? 'no control measured' : `${percent(health.baseline)} (users not yet in the ring)`],
     ['Health verdict', verdict],
   ];
-  if (codes !== '') rows.push(['Failures by code', codes]);
+  if (reasons !== '') rows.push(['Failure reasons', reasons]);
   return rows;
 }

@@ -36,6 +36,9 @@ export interface RolloutStartedModel extends RolloutRef {
   onApprovalTimeout: 'rollback' | 'pause';
   maxFailureRate: number;
   minSignIns: number;
+  /** Tolerance above the baseline, and the false-rollback rate the test keeps to over the whole soak. */
+  maxIncrease: number;
+  falseRollbackRate: number;
   rollback: RollbackMode;
   /** The target the feature was enabled for before the rollout (recorded in the snapshot). */
   enabledTargetBefore?: string | null;
@@ -50,7 +53,10 @@ export function rolloutStartedCard(model: RolloutStartedModel): CardMessage {
       ['Feature', model.feature],
       ['Policy shape', model.shape],
       ['Enabled before', model.enabledTargetBefore === undefined ? undefined : (model.enabledTargetBefore ?? 'nobody')],
-      ['Health gate', `rollback when more than ${percent(model.maxFailureRate)} of MFA sign-ins fail (judged from ${model.minSignIns} sign-ins)`],
+      [
+        'Health gate',
+        `rollback when the ring's Authenticator pushes fail, at ${percent(1 - model.falseRollbackRate)} confidence, more often than ${percent(model.maxFailureRate)} or than the baseline + ${percent(model.maxIncrease)} (healthy after ${model.minSignIns} pushes)`,
+      ],
       ['Approval timeout', `${soakText(model.approvalTimeout)}, then ${model.onApprovalTimeout}`],
       ['Rollback mode', model.rollback],
     ]),

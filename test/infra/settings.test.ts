@@ -93,7 +93,8 @@ describe('deployed settings', () => {
     expect(local.get('ROLLOUT_MIN_SOAK')).toBe('PT15M');
     expect(local.get('ROLLOUT_STATUS_SCHEDULE')).toBe('0 */15 * * * *');
     expect(local.get('ROLLOUT_ALLOW_SELF_APPROVAL')).toBe('false');
-    expect(local.get('GRAPH_API_VERSION')).toBe('v1.0');
+    expect(local.get('GRAPH_API_VERSION')).toBe('');
+    expect(local.get('GRAPH_REQUEST_TIMEOUT')).toBe('PT30S');
     for (const name of LOCAL_ONLY_SETTINGS) expect(local.has(name)).toBe(true);
     expect(JSON.parse(readRepoFile('local.settings.example.json'))).toHaveProperty('IsEncrypted', false);
   });

@@ -59,6 +59,8 @@ const started: RolloutStartedModel = {
   onApprovalTimeout: 'rollback',
   maxFailureRate: 0.05,
   minSignIns: 20,
+  maxIncrease: 0.05,
+  falseRollbackRate: 0.01,
   rollback: 'default',
   enabledTargetBefore: null,
   warnings: ['Only 71% of ring pilot have Authenticator push registered.'],
@@ -71,7 +73,18 @@ const approval: ApprovalNeededModel = {
   ring: 'pilot',
   target: PILOT,
   soak: 'P1D',
-  health: { signIns: 812, failures: 9, failureRate: 9 / 812, maxFailureRate: 0.05, minSignIns: 20, judged: true, failuresByCode: { '500121': 7, '50074': 2 } },
+  health: {
+    signIns: 812,
+    failures: 9,
+    failureRate: 9 / 812,
+    maxFailureRate: 0.05,
+    minSignIns: 20,
+    state: 'healthy',
+    baseline: 0.021,
+    lowerBound: 0.004,
+    threshold: 0.05,
+    reasons: { declined: 2, noResponse: 7, wrongNumber: 0, fraud: 0, other: 0 },
+  },
   deadline: '2025-03-03T12:00:00.000Z',
   onTimeout: 'rollback',
   next: { ring: 'everyone', target: 'all_users' },
@@ -86,7 +99,7 @@ describe('notification cards', () => {
     expect(text).toContain('Megan Bowen started a staged rollout of displayAppInformation through 2 rings');
     expect(text).toContain(`1. pilot: target ${PILOT}, 42 members (30 with Authenticator push), soak 1d (P1D), approval checkpoint after the soak`);
     expect(text).toContain('2. everyone: target all_users, soak 1h (PT1H)');
-    expect(text).toContain('rollback when more than 5% of MFA sign-ins fail');
+    expect(text).toContain("rollback when the ring's Authenticator pushes fail, at 99% confidence, more often than 5% or than the baseline + 5%");
     expect(text).toContain('Enabled before: nobody');
     expect(text).toContain('- Only 71% of ring pilot have Authenticator push registered.');
     expect(openUrls(card)).toEqual([STATUS_URL]);
@@ -111,10 +124,11 @@ describe('notification cards', () => {
     const text = readCard(card);
     expect(text).toContain('Approval needed: rollout r7k2m9xq, ring pilot');
     expect(text).toContain('Approve to go on to ring everyone (all_users), or reject to roll back.');
-    expect(text).toContain('MFA sign-ins: 812');
-    expect(text).toContain('MFA failures: 9 (1.1%; limit 5%)');
-    expect(text).toContain('Health verdict: within the limit');
-    expect(text).toContain('Failures by code: 500121: 7, 50074: 2');
+    expect(text).toContain('Authenticator pushes: 812');
+    expect(text).toContain('Push failures: 9 (1.1%; ceiling 5%)');
+    expect(text).toContain('Baseline: 2.1% (users not yet in the ring)');
+    expect(text).toContain('Health verdict: healthy');
+    expect(text).toContain('Failure reasons: no response: 7, declined: 2');
     expect(text).toContain('Soak: 1d (P1D)');
     expect(text).toContain('Deadline: 2025-03-03 12:00 UTC (then automatic rollback)');
     expect(text).toContain('approve r7k2m9xq pilot');
@@ -139,8 +153,8 @@ describe('notification cards', () => {
   });
 
   it('approval needed: says plainly when too few sign-ins were seen to judge health', () => {
-    const text = readCard(approvalNeededCard({ ...approval, health: { signIns: 3, failures: 0, failureRate: 0, maxFailureRate: 0.05, minSignIns: 20, judged: false } }));
-    expect(text).toContain('Health verdict: not judged: 3 sign-ins, fewer than the 20 needed');
+    const text = readCard(approvalNeededCard({ ...approval, health: { signIns: 3, failures: 0, failureRate: 0, maxFailureRate: 0.05, minSignIns: 20, state: 'insufficient', baseline: null, lowerBound: 0, threshold: 0.05, reasons: { declined: 0, noResponse: 0, wrongNumber: 0, fraud: 0, other: 0 } } }));
+    expect(text).toContain('Health verdict: not enough evidence yet (3 pushes; 20 needed to call it healthy)');
   });
 
   it('approval needed: before legacy number matching reaches all_users, lists the NPS and AD FS prerequisites', () => {

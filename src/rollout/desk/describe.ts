@@ -32,8 +32,9 @@ export function rolloutStatusOf(instance: DurableOrchestrationStatus): RolloutSt
 
 /** A health check in one line, for people: the Teams status answer and the demo timeline. */
 export function describeHealth(h: HealthFigures): string {
-  const verdict = h.breached ? 'BREACHED' : h.judged ? 'ok' : 'too few sign-ins to judge yet';
-  return `ring ${h.ring}: ${h.signIns} MFA sign-ins since ${stamp(h.since)}, ${h.failures} failed (${percent(h.failureRate)}) -> ${verdict}`;
+  const verdict = h.state === 'breached' ? 'BREACHED' : h.state === 'healthy' ? 'healthy' : 'not enough evidence yet';
+  const baseline = h.baseline === null ? '' : `, baseline ${percent(h.baseline)}`;
+  return `ring ${h.ring}: ${h.signIns} Authenticator pushes since ${stamp(h.since)}, ${h.failures} failed (${percent(h.failureRate)}${baseline}) -> ${verdict}`;
 }
 
 /** "Mon 30 Nov 08:15" in UTC: a rollout spans days, so the day matters as much as the hour. */

@@ -3,7 +3,8 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { RolloutPlan } from '../../plan';
 import { FEATURE_LOCK_ENTITY, ROLLOUT_ORCHESTRATOR } from '../names';
-import type { Actor, RolloutInput, RolloutStatus } from '../types';
+import { durationSetting } from '../../settings';
+import type { Actor, RolloutInput, RolloutSettings, RolloutStatus } from '../types';
 import { rolloutStatusOf, tryGetStatus } from './describe';
 import { ACTIVE_RUNTIME } from './list';
 
@@ -24,6 +25,15 @@ export interface StartOptions {
   lockWaitMs?: number;
   pollMs?: number;
   statusUrl?: (id: string) => string;
+  /** Default: read from the app settings. */
+  settings?: RolloutSettings;
+}
+
+/** The settings a rollout keeps from its start: it reads no environment itself (replays must not depend on it). */
+export function rolloutSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RolloutSettings {
+  // Zero is a valid lag (windows then tile exactly), where other durations must be positive.
+  const lag = env.ROLLOUT_SIGNIN_LAG?.trim() ?? '';
+  return { signInLagMs: /^P(0+[DW]|T0+[HMS])$/i.test(lag) ? 0 : durationSetting('ROLLOUT_SIGNIN_LAG', lag, 'PT5M').ms };
 }
 
 /**
@@ -42,7 +52,7 @@ export async function startRollout(client: DurableClient, plan: RolloutPlan, sta
   }
 
   const id = newRolloutId();
-  const input: RolloutInput = { rolloutId: id, plan, startedBy };
+  const input: RolloutInput = { rolloutId: id, plan, startedBy, settings: options.settings ?? rolloutSettingsFromEnv() };
   if (replaceStaleHolder) input.replaceStaleHolder = replaceStaleHolder;
   if (options.statusUrl) input.statusUrl = options.statusUrl(id);
   await client.startNew(ROLLOUT_ORCHESTRATOR, { instanceId: id, input });

@@ -1,4 +1,4 @@
-import type { RolloutPlan } from '../../plan';
+import { healthRuleOf, type RolloutPlan } from '../../plan';
 import type { CardModel, RolloutRef } from '../../teams/cards';
 import type { RolloutEventName } from '../../telemetry/types';
 import type { Actor, Announcement, RingPreflight, RolloutStatus } from '../types';
@@ -60,8 +60,7 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
           ...(status.shape ? { shape: status.shape } : {}),
           approvalTimeout: plan.approvalTimeout,
           onApprovalTimeout: plan.onApprovalTimeout,
-          maxFailureRate: plan.health.maxFailureRate,
-          minSignIns: plan.health.minSignIns,
+          ...pick(healthRuleOf(plan.health), 'maxFailureRate', 'minSignIns', 'maxIncrease', 'falseRollbackRate'),
           rollback: plan.rollback,
           enabledTargetBefore: status.enabledTarget,
           warnings: status.warnings,
@@ -88,7 +87,20 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
           ring: ring?.name ?? '?',
           target: ring?.target ?? '?',
           soak: ring?.soak ?? '',
-          health: status.health ? { ...status.health, maxFailureRate: plan.health.maxFailureRate, minSignIns: plan.health.minSignIns } : null,
+          health: status.health
+            ? {
+                signIns: status.health.signIns,
+                failures: status.health.failures,
+                failureRate: status.health.failureRate,
+                maxFailureRate: plan.health.maxFailureRate,
+                minSignIns: plan.health.minSignIns,
+                state: status.health.state,
+                baseline: status.health.baseline,
+                lowerBound: status.health.lowerBound,
+                threshold: status.health.threshold,
+                reasons: status.health.reasons,
+              }
+            : null,
           deadline: status.approval?.deadline ?? '',
           onTimeout: plan.onApprovalTimeout,
           ...(next ? { next: { ring: next.name, target: next.target } } : {}),
@@ -151,4 +163,10 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
     case 'failed':
       return { kind, model: { ...ref, error: status.message, enabledTarget: status.enabledTarget } };
   }
+}
+
+function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = from[key];
+  return picked;
 }

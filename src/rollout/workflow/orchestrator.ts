@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { durationMs, formatSeconds, type Ring, type RolloutPlan } from '../../plan';
-import { percent } from '../../teams/card-format';
+import { addTotals, emptyTally, emptyTotals, firstSegment, type PushTotals } from '../../health';
+import { durationMs, formatSeconds, healthRuleOf, type Ring, type RolloutPlan } from '../../plan';
 import type { RolloutEventName } from '../../telemetry/types';
 import { ACTIVITIES, EVENTS, FEATURE_LOCK_ENTITY } from '../names';
 import { announcement, type AnnouncementDetails, type CardKind } from './announcements';
@@ -15,7 +15,8 @@ import type {
   DriftEvent,
   EnableRingInput,
   HealthCheckInput,
-  HealthFigures,
+  HealthCheckResult,
+  HealthProgress,
   PreflightResult,
   RollbackInput,
   RollbackResult,
@@ -32,6 +33,9 @@ import type {
  */
 
 const PRODUCT: Actor = { name: 'authenticator-rollout', via: 'rollout' };
+
+/** ROLLOUT_SIGNIN_LAG's default: 99 % of sign-ins reach the log within 5 minutes. */
+export const DEFAULT_SIGNIN_LAG_MS = 5 * 60_000;
 
 /** What abort, pause and drift interrupt: every wait, activity and backoff of the rollout races them. */
 const CONTROL_EVENTS = [EVENTS.abort, EVENTS.pause, EVENTS.drift] as const;
@@ -94,6 +98,8 @@ class RolloutRun {
   private snapshot: PreflightResult['snapshot'] | undefined;
   /** Set when the first swap is sent: from then on, ending early means rolling back. */
   private writeStarted = false;
+  /** The control's push outcomes during the soaks so far: the baseline of the all_users ring. */
+  private controlSoFar: PushTotals = emptyTotals();
 
   constructor(
     private readonly context: OrchestrationContext,
@@ -210,58 +216,79 @@ class RolloutRun {
     return CONTINUE;
   }
 
-  /** Soak with periodic health checks; a breach rolls back at once. Pause holds the soak clock. */
+  /**
+   * Soak with periodic health checks; a breach rolls back at once. Pause holds the soak clock. Each check counts the
+   * sign-ins up to its time less the log's lag, so the last check comes one lag after the soak's end and counts up to it.
+   */
   private *soak(ring: Ring, enabledAt: Date): Generator<Task, Outcome, unknown> {
     const intervalMs = durationMs(this.plan.health.interval);
+    const lagMs = this.input.settings?.signInLagMs ?? DEFAULT_SIGNIN_LAG_MS;
     let soakEnd = enabledAt.getTime() + durationMs(ring.soak);
-    let nextCheck = Math.min(enabledAt.getTime() + intervalMs, soakEnd);
+    let nextCheck = Math.min(enabledAt.getTime() + intervalMs, soakEnd + lagMs);
+    let progress: HealthProgress = { tally: emptyTally(), segment: firstSegment() };
     for (;;) {
       this.status.nextCheckpointAt = new Date(nextCheck).toISOString();
       this.book.publish();
-      const wake = yield* this.wait(new Date(nextCheck), [EVENTS.abort, EVENTS.pause, EVENTS.drift]);
+      const wake = yield* this.wait(new Date(nextCheck), CONTROL_EVENTS);
       if (wake.kind === 'timer') {
-        const health = yield* this.checkHealth(ring, enabledAt);
+        const until = new Date(Math.min(this.now.getTime() - lagMs, soakEnd));
+        const health = yield* this.checkHealth(ring, enabledAt, until, lagMs, progress);
         if (health.kind === 'rollback') return health;
-        if (this.now.getTime() >= soakEnd) return CONTINUE;
-        nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd);
+        if (health.kind === 'checked') progress = health.progress;
+        if (health.kind === 'checked' && until.getTime() >= soakEnd) {
+          this.controlSoFar = addTotals(this.controlSoFar, progress.tally.control);
+          return CONTINUE;
+        }
+        nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd + lagMs);
         continue;
       }
       const control = yield* this.handleControl(wake, ring);
       if (control.kind === 'rollback') return control;
       if (control.pausedMs > 0) {
         soakEnd += control.pausedMs;
-        nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd);
+        nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd + lagMs);
       }
     }
   }
 
-  private *checkHealth(ring: Ring, since: Date): Generator<Task, Outcome, unknown> {
+  private *checkHealth(
+    ring: Ring,
+    since: Date,
+    until: Date,
+    lagMs: number,
+    progress: HealthProgress,
+  ): Generator<Task, RollbackOutcome | { kind: 'checked'; progress: HealthProgress } | { kind: 'interrupted' }, unknown> {
     const request: HealthCheckInput = {
       rolloutId: this.input.rolloutId,
       feature: this.plan.feature,
       ring: ring.name,
       target: ring.target,
       since: since.toISOString(),
-      until: this.now.toISOString(),
-      maxFailureRate: this.plan.health.maxFailureRate,
-      minSignIns: this.plan.health.minSignIns,
+      until: new Date(Math.max(until.getTime(), since.getTime())).toISOString(),
+      overlapMs: lagMs,
+      rule: healthRuleOf(this.plan.health),
+      progress,
+      control: this.controlSoFar.attempts > 0 ? this.controlSoFar : null,
     };
-    const step = yield* this.step<HealthFigures>(ACTIVITIES.checkHealth, request, { retry: GRAPH_RETRY });
+    const step = yield* this.step<HealthCheckResult>(ACTIVITIES.checkHealth, request, { retry: GRAPH_RETRY });
     // The soak's next wait takes the event that interrupted the check.
-    if (step.kind === 'interrupted') return CONTINUE;
+    if (step.kind === 'interrupted') return step;
     if (step.kind === 'failed') {
       // The gate fails closed: a rollout that cannot see its health does not go on.
       return { kind: 'rollback', reason: `the health of ring ${ring.name} could not be checked: ${step.error}`, actor: PRODUCT, breachAt: this.now };
     }
-    const figures = step.value;
+    const { figures } = step.value;
     this.status.health = figures;
     this.book.publish();
-    if (!figures.breached) return CONTINUE;
-    const reason =
-      `health gate breached in ring ${ring.name}: ${figures.failures} of ${figures.signIns} MFA sign-ins failed (${percent(figures.failureRate)}) ` +
-      `since the ring was enabled at ${figures.since}; the plan allows at most ${percent(this.plan.health.maxFailureRate)}`;
+    if (!figures.breached) return { kind: 'checked', progress: step.value.progress };
+    const reason = `health gate breached in ring ${ring.name}: ${figures.sentence}`;
     this.book.record('Running', 'Health.Breached', reason, { ring: ring.name });
-    yield* this.announce('Health.Breached', undefined, { ring: ring.name, target: ring.target, reason, measurements: { signIns: figures.signIns, failureRate: figures.failureRate } });
+    yield* this.announce('Health.Breached', undefined, {
+      ring: ring.name,
+      target: ring.target,
+      reason,
+      measurements: { signIns: figures.signIns, failureRate: figures.failureRate, lowerBound: figures.lowerBound, threshold: figures.threshold },
+    });
     return { kind: 'rollback', reason, actor: PRODUCT, breachAt: this.now };
   }
 
