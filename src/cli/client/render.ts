@@ -20,7 +20,7 @@ export function renderGlance(g: Glance): string[] {
     const soak = ring.soak ? `  soak ${ring.soak}` : '';
     let line = `│  ${branch} ${MARK[ring.state]} ${ring.name.padEnd(width)}  ${ring.state.padEnd(11)}${soak}${gate}`;
     if (g.soak && g.soak.ring === ring.name) line += `  ${bar(g.soak.progress)} ${Math.floor(g.soak.progress * 100)}%  ${timeLeft(g.soak.remainingSeconds)} left`;
-    lines.push(line);
+    lines.push(line.trimEnd());
   });
   if (g.rings.length === 0) lines.push('│  └─ (no ring enabled yet)');
   if (g.health) {
