@@ -80,7 +80,7 @@ ${g.trend.map((t) => healthChart(t.ring, t.points))}</section>`;
 const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.4rem}h2{font-size:1.05rem;margin-top:1.4rem}.feature{font-weight:normal;color:#555}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e3e3;vertical-align:top}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e3e3;vertical-align:top}td:first-child,td:nth-child(2){white-space:nowrap}
 .status{display:inline-block;padding:0 .4rem;border-radius:3px;background:#e8e8e8;font-size:.85rem}
 .status.Running{background:#dbeafe}.status.AwaitingApproval{background:#fef3c7}.status.Paused{background:#fde2e2}
 .status.Completed{background:#d1fae5}.status.RolledBack,.status.Failed{background:#fecaca}
@@ -92,9 +92,9 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5
 .approval{border-left:4px solid #f59e0b;padding-left:.8rem}
 .actions button{margin-right:.5rem;padding:.35rem .9rem;font-size:.95rem;cursor:pointer}
 .actions .approve{background:#10b981;color:#fff;border:0}.actions .reject,.actions .abort{background:#dc2626;color:#fff;border:0}
-.chart svg{background:#fafafa;border:1px solid #e5e7eb}.axis{stroke:#999}.bound{stroke:#dc2626;stroke-dasharray:4 3;fill:#dc2626}
-.baseline{stroke:#6b7280;stroke-dasharray:2 3;fill:#6b7280}.rate{fill:none;stroke:#2563eb;stroke-width:2}
-.point{fill:#2563eb}.point.breached{fill:#dc2626}.point.unjudged{fill:#9ca3af}text{font-size:10px;stroke:none}.tick{fill:#555}
+.chart svg{background:#fafafa;border:1px solid #e5e7eb}.axis{stroke:#999}line.bound{stroke:#dc2626;stroke-dasharray:4 3}text.bound{fill:#dc2626}
+line.baseline{stroke:#6b7280;stroke-dasharray:2 3}text.baseline{fill:#6b7280}.rate{fill:none;stroke:#2563eb;stroke-width:2}
+.point{fill:#2563eb}.point.breached{fill:#dc2626}.point.unjudged{fill:#9ca3af}text{font-size:10px}.tick{fill:#555}
 .verdict.breached{color:#b91c1c}.viewer{color:#666;font-size:.85rem}
 `;
 

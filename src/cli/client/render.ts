@@ -27,7 +27,10 @@ export function renderGlance(g: Glance): string[] {
     const h = g.health;
     const bound = h.bound !== null ? `, bound ${percent(h.bound)}` : '';
     lines.push(`├─ Health  ring ${h.ring}: ${h.verdict.toUpperCase()}  ${h.failures} of ${h.signIns} MFA sign-ins failed (${percent(h.failureRate)}${bound}), checked ${stamp(h.checkedAt)}`);
-    for (const series of g.trend) lines.push(`│  └─ ${series.ring.padEnd(width)}  ${sparkline(series.points)}  ${trendSummary(series.points)}`);
+    g.trend.forEach((series, index) => {
+      const branch = index === g.trend.length - 1 ? '└─' : '├─';
+      lines.push(`│  ${branch} ${series.ring.padEnd(width)}  ${sparkline(series.points)}  ${trendSummary(series.points)}`);
+    });
   }
   if (g.approval) {
     const a = g.approval;
