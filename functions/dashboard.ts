@@ -23,7 +23,7 @@ export async function dashboardListHandler(request: HttpRequest, context: Invoca
   const rollouts = await listRollouts(df.getClient(context));
   const { listPage } = await import('../src/dashboard/pages');
   const nonce = randomBytes(16).toString('base64');
-  return page(listPage(rollouts, { now: new Date(), viewer: caller.caller.actor.name, nonce, refreshSeconds: REFRESH_SECONDS }), nonce);
+  return page(listPage(rollouts, { now: new Date(), viewer: caller.caller.actor.name, nonce, refreshSeconds: REFRESH_SECONDS, apiPath: apiPathOf(request.url) }), nonce);
 }
 
 export async function dashboardRolloutHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -40,7 +40,13 @@ export async function dashboardRolloutHandler(request: HttpRequest, context: Inv
   const [{ rolloutPage }, { allowedActions }] = await Promise.all([import('../src/dashboard/pages'), import('../src/dashboard/actions')]);
   const actions = allowedActions(caller.caller, view, { allowSelfApproval: process.env.ROLLOUT_ALLOW_SELF_APPROVAL === 'true' });
   const nonce = randomBytes(16).toString('base64');
-  return page(rolloutPage(view, actions, { now: new Date(), viewer: caller.caller.actor.name, nonce, refreshSeconds: REFRESH_SECONDS }), nonce);
+  return page(rolloutPage(view, actions, { now: new Date(), viewer: caller.caller.actor.name, nonce, refreshSeconds: REFRESH_SECONDS, apiPath: apiPathOf(request.url) }), nonce);
+}
+
+/** `/api` (the Functions route prefix) from the URL of either page, with or without a trailing slash. */
+function apiPathOf(url: string): string {
+  const path = new URL(url).pathname;
+  return path.slice(0, path.toLowerCase().lastIndexOf('/dashboard'));
 }
 
 async function statusWithInput(client: df.DurableClient, id: string): Promise<DurableOrchestrationStatus | undefined> {

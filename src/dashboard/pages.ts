@@ -15,6 +15,8 @@ export interface PageContext {
   /** Nonce of the one inline script (Content-Security-Policy). */
   nonce: string;
   refreshSeconds: number;
+  /** The path of the HTTP routes as the caller reached them (`/api`): links and posts do not depend on a trailing slash. */
+  apiPath: string;
 }
 
 export function listPage(views: RolloutView[], ctx: PageContext): string {
@@ -23,14 +25,14 @@ export function listPage(views: RolloutView[], ctx: PageContext): string {
 ${rows.length === 0 ? html`<p class="empty">No active or recent rollouts.</p>` : html`<table class="rollouts">
 <thead><tr><th>Rollout</th><th>Feature</th><th>Status</th><th>Live ring</th><th>Updated</th><th>Message</th></tr></thead>
 <tbody>${rows.map(
-        (g) => html`<tr data-id="${g.id}"><td><a class="keep-query" href="${`dashboard/${encodeURIComponent(g.id)}`}">${g.id}</a></td><td>${g.feature}</td><td><span class="status ${g.status}">${g.status}</span></td><td>${g.rings.find((r) => r.state === 'live')?.name ?? ''}</td><td>${g.updatedAt ? stamp(g.updatedAt) : ''}</td><td>${g.message}</td></tr>`,
+        (g) => html`<tr data-id="${g.id}"><td><a class="keep-query" href="${`${ctx.apiPath}/dashboard/${encodeURIComponent(g.id)}`}">${g.id}</a></td><td>${g.feature}</td><td><span class="status ${g.status}">${g.status}</span></td><td>${g.rings.find((r) => r.state === 'live')?.name ?? ''}</td><td>${g.updatedAt ? stamp(g.updatedAt) : ''}</td><td>${g.message}</td></tr>`,
       )}</tbody></table>`}`;
   return shell('Rollouts', body, ctx, null);
 }
 
 export function rolloutPage(view: RolloutView, actions: readonly string[], ctx: PageContext): string {
   const g = glance(view, ctx.now);
-  const body = html`<p><a class="keep-query" href="../dashboard">&larr; all rollouts</a></p>
+  const body = html`<p><a class="keep-query" href="${`${ctx.apiPath}/dashboard`}">&larr; all rollouts</a></p>
 <h1>Rollout ${g.id} <span class="feature">${g.feature}</span> <span class="status ${g.status}">${g.status}</span></h1>
 <p class="message">${g.message}</p>
 <p class="meta">Started by ${g.startedBy}${g.startedAt ? ` on ${stamp(g.startedAt)} UTC` : ''}</p>
@@ -39,7 +41,7 @@ export function rolloutPage(view: RolloutView, actions: readonly string[], ctx: 
   )}</ol>
 ${soak(g)}
 ${approval(g)}
-${actionBar(g, actions)}
+${actionBar(g, actions, ctx.apiPath)}
 ${health(g)}
 <h2>Last transitions</h2>
 <table class="transitions"><tbody>${[...g.transitions].reverse().map(
@@ -63,9 +65,9 @@ function approval(g: Glance): Html {
 <p class="cli">From a terminal: <code>${g.approval.approve}</code></p></section>`;
 }
 
-function actionBar(g: Glance, actions: readonly string[]): Html {
+function actionBar(g: Glance, actions: readonly string[], apiPath: string): Html {
   if (actions.length === 0) return html``;
-  return html`<section class="actions" data-id="${g.id}" data-ring="${g.approval?.ring ?? ''}">${actions.map((a) => html`<button type="button" class="action ${a}" data-action="${a}">${a}</button>`)}
+  return html`<section class="actions" data-api="${apiPath}" data-id="${g.id}" data-ring="${g.approval?.ring ?? ''}">${actions.map((a) => html`<button type="button" class="action ${a}" data-action="${a}">${a}</button>`)}
 <p class="result" role="status"></p></section>`;
 }
 
@@ -117,7 +119,7 @@ const SCRIPT = `
     if (reason === null || !confirm('Really ' + what + '?')) { busy = false; return; }
     var body = reason ? { reason: reason } : {};
     if (ring) body.ring = ring;
-    fetch('../rollouts/' + encodeURIComponent(id) + '/' + action + query, {
+    fetch(bar.dataset.api + '/rollouts/' + encodeURIComponent(id) + '/' + action + query, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin'
     }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; }); })
       .then(function (r) { result.textContent = (r.ok ? '' : r.status + ': ') + (r.json.message || ''); busy = false; setTimeout(function () { location.reload(); }, 800); })

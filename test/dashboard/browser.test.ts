@@ -62,7 +62,8 @@ describeWithBrowser('the dashboard in a browser, during a rollout under serve', 
 
   it('lists the rollout, and shows a caller without a role its rings and pending approval but no buttons', async () => {
     const page = await pageAs(OUTSIDER, 'Olive Outsider', []);
-    await page.goto(`${serve.url}/api/dashboard`);
+    // With a trailing slash, as a hand-typed address may have it: the links still lead to the rollout.
+    await page.goto(`${serve.url}/api/dashboard/`);
     await page.click(`a:text("${id}")`);
     await page.waitForURL(`**/api/dashboard/${id}`);
     expect(await ringStrip(page)).toEqual(['pilot:ring live', 'everyone:ring waiting']);

@@ -44,7 +44,7 @@ function view(overrides: Partial<RolloutView> = {}): RolloutView {
   };
 }
 
-const ctx = { now: NOW, viewer: 'Avery', nonce: 'n0nce', refreshSeconds: 5 };
+const ctx = { now: NOW, viewer: 'Avery', nonce: 'n0nce', refreshSeconds: 5, apiPath: '/api' };
 const withRoles = (roles: string[] | null, id = 'a-1'): Caller => ({ actor: { name: 'someone', id, via: 'api' }, roles: roles === null ? null : new Set(roles) });
 
 describe('a rollout at a glance', () => {
