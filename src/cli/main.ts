@@ -11,7 +11,8 @@ Commands:
   demo [--scenario happy|health-breach|reject] [--plan <file>] [--shape featureSettings|legacy]
         A complete rollout on the local durable host, the emulated tenant and a virtual clock (what \`npm start\` runs).
   serve [--bundle build/functions.js]
-        The local host in real time: the HTTP API, the Teams webhook and the status timer on PORT (default 7071).
+        The local host in real time: the HTTP API, the Teams webhook, the dashboard and the status timer on PORT
+        (default 7071), printing one line per transition of every rollout.
         --bundle runs the deployment bundle made by \`npm run build\` instead of the separate function files.
 
 Client commands, against a running instance (serve locally, the Function App in Azure):

@@ -46,7 +46,7 @@ export function renderGlance(g: Glance): string[] {
   return lines;
 }
 
-export function bar(progress: number): string {
+function bar(progress: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, progress)) * BAR_WIDTH);
   return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
 }
