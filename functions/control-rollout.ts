@@ -14,6 +14,8 @@ const CONTROL_ACTIONS: ReadonlySet<string> = new Set<ControlAction>(['approve', 
 export async function controlRolloutHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const action = (request.params.action ?? '').toLowerCase();
   if (!isControlAction(action)) return problem(404, 'NotFound', `unknown action "${request.params.action ?? ''}"; use approve, reject, pause, resume or abort`);
+  // A form on another site, sent with a signed-in approver's cookie, must not steer a rollout.
+  if (request.headers.get('sec-fetch-site') === 'cross-site') return problem(403, 'Forbidden', 'control requests from another site are refused');
   const caller = callerFrom(request.headers);
   if (!caller.ok) return problem(401, 'Unauthorized', caller.message);
   const role = action === 'approve' || action === 'reject' ? ROLES.approver : ROLES.operator;

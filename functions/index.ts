@@ -3,6 +3,8 @@ import { configureServices } from '../src/rollout/services';
 import './control-rollout';
 import './get-rollout';
 import './list-rollouts';
+import './dashboard';
+import './dashboard-rollout';
 import './rollout';
 import './start-rollout';
 import './status-timer';

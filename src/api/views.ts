@@ -14,8 +14,14 @@ export function rolloutView(status: RolloutStatus): Record<string, unknown> {
     history: status.history,
     startedBy: status.startedBy,
     warnings: status.warnings,
+    ...(status.historyOmitted ? { historyOmitted: status.historyOmitted } : {}),
     ...(status.approval ? { approval: status.approval } : {}),
+    ...(status.pause ? { pause: status.pause } : {}),
     ...(status.shape ? { shape: status.shape } : {}),
+    ...(status.rings ? { rings: status.rings } : {}),
+    ...(status.plan ? { plan: status.plan } : {}),
+    ...(status.soak !== undefined ? { soak: status.soak } : {}),
+    ...(status.healthSeries ? { healthSeries: status.healthSeries } : {}),
   };
 }
 

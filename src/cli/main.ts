@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CLIENT_USAGE, clientCommand, isClientCommand } from './client/commands';
 import { planCommand } from './plan-command';
 
 const USAGE = `authenticator-rollout <command>
@@ -10,8 +11,12 @@ Commands:
   demo [--scenario happy|health-breach|reject] [--plan <file>] [--shape featureSettings|legacy]
         A complete rollout on the local durable host, the emulated tenant and a virtual clock (what \`npm start\` runs).
   serve [--bundle build/functions.js]
-        The local host in real time: the HTTP API, the Teams webhook and the status timer on PORT (default 7071).
+        The local host in real time: the HTTP API, the Teams webhook, the dashboard and the status timer on PORT
+        (default 7071), printing one line per transition of every rollout.
         --bundle runs the deployment bundle made by \`npm run build\` instead of the separate function files.
+
+Client commands, against a running instance (serve locally, the Function App in Azure):
+${CLIENT_USAGE}
 `;
 
 type Shape = 'featureSettings' | 'legacy';
@@ -19,6 +24,10 @@ type Shape = 'featureSettings' | 'legacy';
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  if (isClientCommand(command)) {
+    const io = { out, err: (line: string) => void process.stderr.write(`${line}\n`), write: (text: string) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true, env: process.env };
+    return clientCommand(command, rest, io);
+  }
   switch (command) {
     case 'plan': {
       const { values, positionals } = parseArgs({

@@ -15,6 +15,28 @@ export interface Actor {
   via: 'api' | 'teams' | 'timer' | 'rollout' | 'simulated';
 }
 
+/** One health check of a ring, as a point of its trend. */
+export interface HealthPoint {
+  ring: string;
+  at: string;
+  /** The failure rate of the ring's Authenticator pushes (0..1). */
+  rate: number;
+  /** The rate the ring was judged against at that check (the ceiling, or the baseline + tolerance when lower). */
+  bound: number;
+  /** The control's bound (users not yet in the ring), when it was measured. */
+  baseline?: number;
+  signIns?: number;
+  judged?: boolean;
+  breached?: boolean;
+}
+
+/** The plan's rings and gates, as far as the console needs them. */
+export interface PlanSummary {
+  rings: Array<{ name: string; target: string; soak: string; approval?: boolean }>;
+  health?: { maxFailureRate: number; minSignIns?: number; interval?: string };
+  approvalTimeout?: string;
+}
+
 /** Settings the start path reads once and hands to the rollout, which reads no environment. */
 export interface RolloutSettings {
   /** ROLLOUT_SIGNIN_LAG: how long sign-ins take to reach the log; each check counts up to its time less this. */
@@ -153,6 +175,12 @@ export interface RolloutStatus {
   rings?: RingPreflight[];
   approval?: ApprovalState;
   pause?: PauseState;
+  /** The plan's rings and gates, for the consoles. */
+  plan?: PlanSummary;
+  /** The live ring's soak; endsAt moves when the rollout is paused. */
+  soak?: { ring: string; startedAt: string; endsAt: string } | null;
+  /** The newest health checks, oldest first (bounded, so the status stays small). */
+  healthSeries?: HealthPoint[];
   /** Set by the lock step: the rollout that already holds the feature when this one was refused. */
   activeRolloutId?: string;
 }

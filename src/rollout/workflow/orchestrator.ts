@@ -227,6 +227,7 @@ class RolloutRun {
     let nextCheck = Math.min(enabledAt.getTime() + intervalMs, soakEnd + lagMs);
     let progress: HealthProgress = { tally: emptyTally(), segment: firstSegment() };
     for (;;) {
+      this.status.soak = { ring: ring.name, startedAt: enabledAt.toISOString(), endsAt: new Date(soakEnd).toISOString() };
       this.status.nextCheckpointAt = new Date(nextCheck).toISOString();
       this.book.publish();
       const wake = yield* this.wait(new Date(nextCheck), CONTROL_EVENTS);
@@ -236,6 +237,7 @@ class RolloutRun {
         if (health.kind === 'rollback') return health;
         if (health.kind === 'checked') progress = health.progress;
         if (health.kind === 'checked' && until.getTime() >= soakEnd) {
+          this.status.soak = null;
           this.controlSoFar = addTotals(this.controlSoFar, progress.tally.control);
           return CONTINUE;
         }
@@ -278,8 +280,7 @@ class RolloutRun {
       return { kind: 'rollback', reason: `the health of ring ${ring.name} could not be checked: ${step.error}`, actor: PRODUCT, breachAt: this.now };
     }
     const { figures } = step.value;
-    this.status.health = figures;
-    this.book.publish();
+    this.book.checked(figures);
     if (!figures.breached) return { kind: 'checked', progress: step.value.progress };
     const reason = `health gate breached in ring ${ring.name}: ${figures.sentence}`;
     this.book.record('Running', 'Health.Breached', reason, { ring: ring.name });

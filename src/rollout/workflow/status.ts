@@ -1,5 +1,5 @@
 import type { OrchestrationContext } from 'durable-functions';
-import type { Actor, HistoryEventName, RolloutInput, RolloutStatus, RolloutStatusName } from '../types';
+import type { Actor, HealthFigures, HealthPoint, HistoryEventName, RolloutInput, RolloutStatus, RolloutStatusName } from '../types';
 
 /**
  * Durable Functions keeps at most 16 KB of UTF-16 JSON as a custom status (8,192 characters): the status stays below
@@ -9,6 +9,8 @@ export const MAX_STATUS_CHARS = 7_000;
 /** What the status keeps of long lists that are not history. */
 const MAX_WARNINGS = 12;
 const MAX_TEXT = 1_000;
+/** Health checks kept as the trend the consoles draw. */
+const MAX_SERIES = 24;
 
 /**
  * The rollout's public status (the orchestration's custom status), kept in one place: every change of phase goes
@@ -35,6 +37,11 @@ export class StatusBook {
       history: [],
       startedBy: input.startedBy,
       warnings: [],
+      plan: {
+        rings: input.plan.rings.map((r) => ({ name: r.name, target: r.target, soak: r.soak, approval: r.approval })),
+        health: { maxFailureRate: input.plan.health.maxFailureRate, minSignIns: input.plan.health.minSignIns, interval: input.plan.health.interval },
+        approvalTimeout: input.plan.approvalTimeout,
+      },
     };
   }
 
@@ -52,6 +59,15 @@ export class StatusBook {
   record(status: RolloutStatusName, event: HistoryEventName, message: string, extra: { ring?: string; actor?: Actor } = {}): void {
     this.status.status = status;
     this.status.history.push({ seq: this.nextSeq++, at: this.now.toISOString(), status, event, message: shorten(message), ...extra });
+    this.publish();
+  }
+
+  /** A health check, as a point of the ring's trend: the newest MAX_SERIES are kept. */
+  checked(figures: HealthFigures): void {
+    this.status.health = figures;
+    const point: HealthPoint = { ring: figures.ring, at: this.now.toISOString(), rate: figures.failureRate, bound: figures.threshold, signIns: figures.signIns, judged: figures.judged, breached: figures.breached };
+    if (figures.baseline !== null) point.baseline = figures.baseline;
+    this.status.healthSeries = [...(this.status.healthSeries ?? []), point].slice(-MAX_SERIES);
     this.publish();
   }
 
@@ -85,6 +101,9 @@ export class StatusBook {
       this.status.historyOmitted = (this.status.historyOmitted ?? 0) + 1;
       size -= dropped ? JSON.stringify(dropped).length : 0;
     }
+    // Long messages can still leave it too large: the trend then keeps only its newest points.
+    const series = this.status.healthSeries;
+    while (series && series.length > 1 && JSON.stringify(this.status).length > MAX_STATUS_CHARS) series.shift();
   }
 }
 
