@@ -22,6 +22,10 @@ param principalId string = ''
 param graphApiVersion string = ''
 @description('ISO 8601 timeout of every Microsoft Graph request, token acquisition included.')
 param graphRequestTimeout string = 'PT30S'
+@description('ISO 8601 time sign-ins take to reach the log; each health check counts up to its time less this (PT0S allowed).')
+param signInLag string = 'PT5M'
+@description('ISO 8601 floor on a plan\'s health.interval.')
+param minHealthInterval string = 'PT1M'
 
 @description('Shortest soak a plan may ask for, as an ISO 8601 duration.')
 param minSoak string = 'PT15M'
@@ -165,6 +169,8 @@ module api 'app/api.bicep' = {
     graphBaseUrl: graphBaseUrl
     graphApiVersion: graphApiVersion
     graphRequestTimeout: graphRequestTimeout
+    signInLag: signInLag
+    minHealthInterval: minHealthInterval
     minSoak: minSoak
     teamsTenantId: empty(teamsTenantId) ? tenant().tenantId : teamsTenantId
     approverIds: approverIds

@@ -13,6 +13,8 @@ param keyVaultUri string
 param graphBaseUrl string
 param graphApiVersion string
 param graphRequestTimeout string
+param signInLag string
+param minHealthInterval string
 param minSoak string
 param teamsTenantId string
 param approverIds string
@@ -120,6 +122,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     GRAPH_BASE_URL: graphBaseUrl
     GRAPH_API_VERSION: graphApiVersion
     GRAPH_REQUEST_TIMEOUT: graphRequestTimeout
+    ROLLOUT_SIGNIN_LAG: signInLag
+    ROLLOUT_MIN_HEALTH_INTERVAL: minHealthInterval
     ROLLOUT_MIN_SOAK: minSoak
     ROLLOUT_PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
     ROLLOUT_STATUS_SCHEDULE: statusSchedule

@@ -10,14 +10,13 @@ import { unexpectedResponse } from './error-mapping';
 import { GraphCaller, isObject } from './graph-caller';
 import { operations } from './operations';
 import { resolveRetryOptions } from './retry-policy';
-import { estimateSignInRead, isMfaFailure, SIGN_IN_PAGE_SIZE } from './sign-ins';
+import { estimateSignInRead, SIGN_IN_PAGE_SIZE } from './sign-ins';
 import type {
   ApiVersion,
   CallOptions,
   ConfigCallOptions,
   GraphGateway,
   GraphGatewayOptions,
-  MfaSignInTotals,
   PushRegistrations,
   ReportCallOptions,
   ReportsLimitOptions,
@@ -197,31 +196,6 @@ export function createGraphGateway(options: GraphGatewayOptions = {}): GraphGate
       return value.some((id) => typeof id === 'string' && id.toLowerCase() === groupId.toLowerCase());
     },
 
-    async mfaSignIns(target: string, since: Date, until: Date): Promise<MfaSignInTotals> {
-      checkWindow('mfaSignIns', 'since', since, 'until', until);
-      const members = await memberIds(target);
-      const filter = [
-        `createdDateTime ge ${since.toISOString()}`,
-        `createdDateTime le ${until.toISOString()}`,
-        "authenticationRequirement eq 'multiFactorAuthentication'",
-      ].join(' and ');
-      const totals: MfaSignInTotals = { signIns: 0, failures: 0, failuresByCode: {}, pages: 0 };
-      const path = withQuery('/auditLogs/signIns', { $filter: filter, $top: String(SIGN_IN_PAGE_SIZE) });
-      for await (const page of graph.pages(path, operations.readSignIns())) {
-        totals.pages++;
-        for (const signIn of page) {
-          if (members && !(typeof signIn.userId === 'string' && members.has(signIn.userId.toLowerCase()))) continue;
-          totals.signIns++;
-          const code = isObject(signIn.status) ? signIn.status.errorCode : undefined;
-          if (typeof code === 'number' && isMfaFailure(code)) {
-            totals.failures++;
-            totals.failuresByCode[String(code)] = (totals.failuresByCode[String(code)] ?? 0) + 1;
-          }
-        }
-      }
-      return totals;
-    },
-
     async *signIns(window: SignInWindow): AsyncGenerator<JsonObject[]> {
       checkWindow('signIns', 'from', window.from, 'to', window.to);
       const call = { signal: window.signal, deadline: window.deadline };
@@ -239,11 +213,6 @@ export function createGraphGateway(options: GraphGatewayOptions = {}): GraphGate
       for await (const page of graph.pages(query(clauses), operations.readSignIns(), call)) {
         yield users === undefined ? page : page.filter((record) => typeof record.userId === 'string' && users.has(record.userId.toLowerCase()));
       }
-    },
-
-    async pushRegistrationCoverage(target: string) {
-      const [coverage] = await gateway.ringCoverage([target]);
-      return { members: coverage?.members ?? 0, registered: coverage?.registered ?? 0 };
     },
 
     pushRegistrations,

@@ -14,7 +14,7 @@ export {
   WriteVerificationError,
   type GraphErrorJson,
 } from './errors';
-export { MFA_FAILURE_CODES, SIGN_IN_PAGE_SIZE, estimateSignInRead, type SignInReadEstimate, type SignInReadMode } from './sign-ins';
+export { SIGN_IN_PAGE_SIZE, estimateSignInRead, type SignInReadEstimate, type SignInReadMode } from './sign-ins';
 export {
   InProcessReportsBudget,
   ReportsBudgetExceededError,

@@ -78,13 +78,6 @@ export interface WriteCheck {
   problems: string[];
 }
 
-export interface MfaSignInTotals {
-  signIns: number;
-  failures: number;
-  failuresByCode: Record<string, number>;
-  pages: number;
-}
-
 /** Every gateway call takes these; all optional. */
 export interface CallOptions {
   /** Cancels the call: in-flight request, retries, backoff and the wait for the reports budget (GraphCancelledError). */
@@ -153,15 +146,11 @@ export interface GraphGateway {
   memberIds(target: string, options?: CallOptions): Promise<Set<string> | null>;
   /** Transitive membership of a user (or other object) in a group. 'all_users' -> true. */
   isMember(groupId: string, objectId: string, options?: CallOptions): Promise<boolean>;
-  /** MFA sign-ins of the target's members with since <= createdDateTime <= until. */
-  mfaSignIns(target: string, since: Date, until: Date): Promise<MfaSignInTotals>;
   /**
    * The raw sign-in records of a window, page by page (newest first, as Graph pages them), for a classifier to count.
    * Never sends $select (Graph refuses it on signIns). Throws GraphInputError for an empty or reversed window.
    */
   signIns(window: SignInWindow): AsyncGenerator<JsonObject[]>;
-  /** How many of the target's members have Microsoft Authenticator push registered. */
-  pushRegistrationCoverage(target: string): Promise<{ members: number; registered: number }>;
   /** The tenant's push registrations, one paged read of the registration details report. */
   pushRegistrations(options?: ReportCallOptions): Promise<PushRegistrations>;
   /** Coverage of every ring from ONE registration read (plus each ring's membership). In the order given. */

@@ -103,11 +103,12 @@ describe('authenticator-rollout client commands against serve', () => {
     expect(await approving).toMatchObject({ code: 0, stdout: `approve sent to rollout ${id}\n` });
     expect(watched.code).toBe(0);
     expect(watched.stdout).toContain(`Rollout ${id}  displayAppInformation  AwaitingApproval`);
-    expect(watched.stdout).toMatch(/│ {2}└─ ● pilot\s+live/);
+    expect(watched.stdout).toMatch(/│ {2}├─ ● pilot\s+live/);
+    expect(watched.stdout).toMatch(/│ {2}└─ ○ everyone\s+waiting/);
     expect(watched.stdout).toContain(`│  ├─ authenticator-rollout approve ${id} --ring pilot`);
     // One timeline line per change after the first drawing, in the demo's format.
     expect(watched.stdout).toMatch(/\n\w{3} \d\d \w{3} \d\d:\d\d {2}Running {10}Approved by API caller \(function key\)\n/);
-    expect(watched.stdout).toMatch(/│ {2}├─ ✔ pilot\s+done\n│ {2}└─ ✔ everyone\s+done/);
+    expect(watched.stdout).toMatch(/│ {2}├─ ✔ pilot\s+done.*\n│ {2}└─ ✔ everyone\s+done/);
     expect(watched.stdout.trimEnd().split('\n').at(-1)).toBe(`Rollout ${id} ended Completed.`);
     // serve prints each rollout's transitions too, polling once a second (bounded wait: 10 s).
     const served = new RegExp(`${id} {2}\\w{3} \\d\\d \\w{3} \\d\\d:\\d\\d {2}Completed {8}Completed: displayAppInformation is enabled for all_users`);
@@ -137,8 +138,8 @@ describe('authenticator-rollout client commands against serve', () => {
     expect(Object.keys(g)).toEqual(['id', 'feature', 'status', 'message', 'final', 'startedBy', 'startedAt', 'updatedAt', 'rings', 'soak', 'health', 'trend', 'approval', 'transitions']);
     expect(g).toMatchObject({ id: completedId, status: 'Completed', final: true, soak: null, approval: null });
     expect(g.rings).toEqual([
-      { name: 'pilot', target: null, approval: null, soak: null, state: 'done' },
-      { name: 'everyone', target: null, approval: null, soak: null, state: 'done' },
+      { name: 'pilot', target: DEMO.groups.pilot, approval: true, soak: 'PT2S', state: 'done' },
+      { name: 'everyone', target: 'all_users', approval: false, soak: 'PT1S', state: 'done' },
     ]);
     const listed = await cli(['list', '--json']);
     expect(listed.code).toBe(0);

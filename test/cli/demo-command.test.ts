@@ -24,7 +24,7 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Preflight +ring pilot = Ring 0 - IT pilot \(10 members/);
     expect(stdout).toMatch(/Ring pilot enabled and verified/);
-    expect(stdout).toMatch(/Health +ring pilot: \d+ MFA sign-ins since .* -> ok/);
+    expect(stdout).toMatch(/Health +ring pilot: \d+ Authenticator pushes since .* -> (healthy|not enough evidence yet)/);
     expect(stdout).toMatch(/AwaitingApproval +Waiting for approval to go past ring pilot/);
     expect(stdout).toMatch(/Approved by Avery Approver \(simulated\)/);
     expect(stdout).toMatch(/Ring early-adopters enabled and verified/);

@@ -123,6 +123,7 @@ beforeAll(async () => {
     PORT: '0',
     ROLLOUT_STATE_DIR: stateDir,
     ROLLOUT_MIN_SOAK: 'PT1S',
+    ROLLOUT_SIGNIN_LAG: 'PT0S',
     ROLLOUT_STATUS_SCHEDULE: '*/1 * * * * *',
     TEAMS_OUTGOING_WEBHOOK_SECRET: SECRET,
     TEAMS_TENANT_ID: DEMO.tenantId,

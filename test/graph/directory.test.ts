@@ -27,7 +27,7 @@ describe('groups', () => {
   it.each([
     ['memberCount', (id: string) => gatewayFor(tenant).memberCount(id)],
     ['memberIds', (id: string) => gatewayFor(tenant).memberIds(id)],
-    ['mfaSignIns', (id: string) => gatewayFor(tenant).mfaSignIns(id, new Date(Date.now() - 3_600_000), new Date())],
+    ['ringCoverage', (id: string) => gatewayFor(tenant).ringCoverage([id])],
   ])('%s of a group that does not exist fails with a GraphNotFoundError naming the group', async (_, call) => {
     const error = await rejectionOf(call(UNKNOWN_GROUP));
     expect(error).toBeInstanceOf(GraphNotFoundError);

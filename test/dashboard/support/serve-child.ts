@@ -16,7 +16,7 @@ export interface ServeChild {
 
 export async function startServe(settings: Record<string, string> = {}): Promise<ServeChild> {
   const stateDir = await mkdtemp(join(tmpdir(), 'console-serve-'));
-  const env = childEnv({ PORT: '0', ROLLOUT_STATE_DIR: stateDir, ROLLOUT_MIN_SOAK: 'PT1S', ROLLOUT_STATUS_SCHEDULE: '0 0 0 1 1 *', ...settings });
+  const env = childEnv({ PORT: '0', ROLLOUT_STATE_DIR: stateDir, ROLLOUT_MIN_SOAK: 'PT1S', ROLLOUT_SIGNIN_LAG: 'PT0S', ROLLOUT_STATUS_SCHEDULE: '0 0 0 1 1 *', ...settings });
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
