@@ -15,7 +15,7 @@ import type { TrafficProfile } from './types';
 const faultSchema = z.strictObject({
   method: z.enum(['GET', 'PATCH', 'POST']).optional(),
   pathIncludes: z.string().optional(),
-  status: z.union([z.literal(429), z.literal(503), z.literal(504), z.literal(500), z.literal(403)]),
+  status: z.union([z.literal(429), z.literal(503), z.literal(504), z.literal(500), z.literal(403), z.literal(401), z.literal('hang')]),
   retryAfterSeconds: z.number().int().min(0).optional(),
   times: z.number().int().min(1),
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { controlRoute } from './control-http';
+import { HangingRequest } from './faults';
 import { badRequest, graphErrorBody, routeNotFound, TenantRequestError } from './graph-error';
 import { graphRoute } from './graph-routes';
 import type { Handler, HandlerRequest, HandlerResponse } from './http-types';
@@ -50,6 +51,11 @@ async function handle(state: TenantState, baseUrl: string, req: IncomingMessage,
     const request: HandlerRequest = { method, path, query: url.searchParams, headers: req.headers, body, baseUrl };
     answer = isControl ? controlRoute(state, method, segmentsOf(path).slice(1), request) : serveTenant(state, request);
   } catch (error) {
+    if (error instanceof HangingRequest) {
+      // Never answered: the caller's own timeout is what ends it (the server closes it on shutdown).
+      state.logRequest({ method, path, status: 0, at: state.now().toISOString() });
+      return;
+    }
     const known = error instanceof TenantRequestError ? error : new TenantRequestError(500, 'generalException', 'An unexpected error occurred while processing the request.');
     retryAfter = known.retryAfterSeconds;
     answer = { status: known.status, json: graphErrorBody(known, requestId, clientRequestId) };

@@ -31,7 +31,8 @@ export interface TenantData {
   config: AuthenticatorConfig;
 }
 
-export type FaultStatus = 429 | 503 | 504 | 500 | 403;
+/** An HTTP status to answer with, or 'hang': the request is held open and never answered (until the caller gives up). */
+export type FaultStatus = 429 | 503 | 504 | 500 | 403 | 401 | 'hang';
 
 export interface Fault {
   method?: 'GET' | 'PATCH' | 'POST';

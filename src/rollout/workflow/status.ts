@@ -10,7 +10,9 @@ export const MAX_STATUS_CHARS = 7_000;
 const MAX_WARNINGS = 12;
 const MAX_TEXT = 1_000;
 /** Health checks kept as the trend the consoles draw. */
-const MAX_SERIES = 24;
+const MAX_SERIES = 12;
+/** What the trend keeps before the history gives way. */
+const MIN_SERIES = 6;
 
 /**
  * The rollout's public status (the orchestration's custom status), kept in one place: every change of phase goes
@@ -65,8 +67,8 @@ export class StatusBook {
   /** A health check, as a point of the ring's trend: the newest MAX_SERIES are kept. */
   checked(figures: HealthFigures): void {
     this.status.health = figures;
-    const point: HealthPoint = { ring: figures.ring, at: this.now.toISOString(), rate: figures.failureRate, bound: figures.threshold, signIns: figures.signIns, judged: figures.judged, breached: figures.breached };
-    if (figures.baseline !== null) point.baseline = figures.baseline;
+    const point: HealthPoint = { ring: figures.ring, at: this.now.toISOString(), rate: round(figures.failureRate), bound: round(figures.threshold), signIns: figures.signIns, judged: figures.judged, breached: figures.breached };
+    if (figures.baseline !== null) point.baseline = round(figures.baseline);
     this.status.healthSeries = [...(this.status.healthSeries ?? []), point].slice(-MAX_SERIES);
     this.publish();
   }
@@ -94,6 +96,9 @@ export class StatusBook {
   }
 
   private fit(): void {
+    // The trend gives way first, down to a few points; then the oldest history; then the rest of the trend.
+    const series = this.status.healthSeries;
+    while (series && series.length > MIN_SERIES && JSON.stringify(this.status).length > MAX_STATUS_CHARS) series.shift();
     const history = this.status.history;
     let size = JSON.stringify(this.status).length;
     while (size > MAX_STATUS_CHARS && history.length > 2) {
@@ -101,12 +106,15 @@ export class StatusBook {
       this.status.historyOmitted = (this.status.historyOmitted ?? 0) + 1;
       size -= dropped ? JSON.stringify(dropped).length : 0;
     }
-    // Long messages can still leave it too large: the trend then keeps only its newest points.
-    const series = this.status.healthSeries;
     while (series && series.length > 1 && JSON.stringify(this.status).length > MAX_STATUS_CHARS) series.shift();
   }
 }
 
 function shorten(text: string): string {
   return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 3)}...`;
+}
+
+/** Four decimals are enough for a rate people read as a percentage with one decimal. */
+function round(rate: number): number {
+  return Math.round(rate * 10_000) / 10_000;
 }
