@@ -37,6 +37,21 @@ export interface PlanSummary {
   approvalTimeout?: string;
 }
 
+/**
+ * What a rollout carries into its next execution when it continues as new (at each ring, and before its history grows
+ * past about a thousand events): the status, the snapshot and where in which ring it is. Small by construction.
+ */
+export interface RolloutResume {
+  status: RolloutStatus;
+  snapshot: AuthenticatorConfig;
+  ringIndex: number;
+  phase:
+    | { kind: 'soak'; enabledAt: string; soakEndMs: number; nextCheckMs: number; progress: HealthProgress }
+    | { kind: 'checkpoint'; requestedAt: string; soakMinutes: number };
+  /** The control's push outcomes during the earlier rings' soaks. */
+  controlSoFar: PushTotals;
+}
+
 /** Settings the start path reads once and hands to the rollout, which reads no environment. */
 export interface RolloutSettings {
   /** ROLLOUT_SIGNIN_LAG: how long sign-ins take to reach the log; each check counts up to its time less this. */
@@ -49,6 +64,8 @@ export interface RolloutInput {
   startedBy: Actor;
   /** Absent in rollouts started by an older version: the defaults apply. */
   settings?: RolloutSettings;
+  /** Set when the rollout continued as new: where the previous execution stopped. */
+  resume?: RolloutResume;
   /** Set by the start path when the feature lock is held by a rollout that has already ended without releasing it. */
   replaceStaleHolder?: string;
   /** Link to the status, for cards (no secrets: the API route, not a durable management URL with a key). */

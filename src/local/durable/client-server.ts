@@ -37,6 +37,11 @@ const RPC_PREFIX = '/durabletask/';
 const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask/';
 const ID = 'INSTANCEID';
 const STATUSES: readonly RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'Failed', 'Terminated', 'Suspended'];
+/**
+ * Statuses the extension accepts in a filter although this engine never reports them: it starts the next execution
+ * of a continued instance in the same step, so none is ever seen between two executions.
+ */
+const FILTER_ONLY_STATUSES: readonly string[] = ['ContinuedAsNew'];
 /** Event payloads and inputs; the extension's own limits are far below this on most backends. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -154,10 +159,11 @@ function statusOptions(q: URLSearchParams): StatusOptions {
 function listFilter(q: URLSearchParams): ListFilter {
   const statuses = (q.get('runtimeStatus') ?? '').split(',').filter(Boolean);
   for (const s of statuses) {
-    if (!STATUSES.includes(s as RuntimeStatus)) throw new DurableHostError(`"${s}" is not a runtime status.`, 'bad-request');
+    if (!STATUSES.includes(s as RuntimeStatus) && !FILTER_ONLY_STATUSES.includes(s)) throw new DurableHostError(`"${s}" is not a runtime status.`, 'bad-request');
   }
+  const reported = statuses.filter((s): s is RuntimeStatus => STATUSES.includes(s as RuntimeStatus));
   return {
-    ...(statuses.length > 0 ? { runtimeStatus: statuses as RuntimeStatus[] } : {}),
+    ...(statuses.length > 0 ? { runtimeStatus: reported } : {}),
     ...(q.get('createdTimeFrom') ? { createdTimeFrom: validDate(q.get('createdTimeFrom') ?? '') } : {}),
     ...(q.get('createdTimeTo') ? { createdTimeTo: validDate(q.get('createdTimeTo') ?? '') } : {}),
   };

@@ -12,6 +12,8 @@ export const ACTIVE_RUNTIME: df.OrchestrationRuntimeStatus[] = [
   df.OrchestrationRuntimeStatus.Pending,
   df.OrchestrationRuntimeStatus.Running,
   df.OrchestrationRuntimeStatus.Suspended,
+  // Between two executions of a rollout that continued as new.
+  df.OrchestrationRuntimeStatus.ContinuedAsNew,
 ];
 
 /** How far back "recent" rollouts go, and how many a listing returns at most. */

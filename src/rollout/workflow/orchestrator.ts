@@ -22,6 +22,7 @@ import type {
   RollbackResult,
   RolloutInput,
   RolloutOutput,
+  RolloutResume,
   RolloutStatus,
   RolloutStatusName,
   WriteResult,
@@ -36,6 +37,14 @@ const PRODUCT: Actor = { name: 'authenticator-rollout', via: 'rollout' };
 
 /** ROLLOUT_SIGNIN_LAG's default: 99 % of sign-ins reach the log within 5 minutes. */
 export const DEFAULT_SIGNIN_LAG_MS = 5 * 60_000;
+
+/**
+ * An execution continues as new at each ring's soak, at least once a day, and after this many waits: each wait is
+ * about eight history events, so no execution's history passes about a thousand events and replays stay cheap.
+ */
+const MAX_WAITS_PER_EXECUTION = 90;
+const DAY_MS = 86_400_000;
+const ALL_EVENTS = Object.values(EVENTS);
 
 /** What abort, pause and drift interrupt: every wait, activity and backoff of the rollout races them. */
 const CONTROL_EVENTS = [EVENTS.abort, EVENTS.pause, EVENTS.drift] as const;
@@ -78,6 +87,10 @@ interface StepOptions {
 
 type RollbackOutcome = { kind: 'rollback'; reason: string; actor: Actor; breachAt?: Date };
 type Outcome = { kind: 'continue' } | RollbackOutcome;
+/** The rollout continued as new: this execution stops here, the next one goes on. */
+type Continued = { kind: 'continued' };
+const CONTINUED: Continued = { kind: 'continued' };
+type SoakState = { enabledAt: Date; soakEndMs: number; nextCheckMs: number; progress: HealthProgress };
 /** After a control event: roll back, or go on having been paused for `pausedMs` (0 when not paused). */
 type ControlOutcome = RollbackOutcome | { kind: 'continue'; pausedMs: number };
 const CONTINUE: Outcome = { kind: 'continue' };
@@ -100,6 +113,9 @@ class RolloutRun {
   private writeStarted = false;
   /** The control's push outcomes during the soaks so far: the baseline of the all_users ring. */
   private controlSoFar: PushTotals = emptyTotals();
+  /** Waits in this execution, and when it started: when to continue as new. */
+  private waits = 0;
+  private readonly executionStartedMs: number;
 
   constructor(
     private readonly context: OrchestrationContext,
@@ -109,6 +125,7 @@ class RolloutRun {
     this.inbox = new EventInbox(context);
     this.lockId = new df.EntityId(FEATURE_LOCK_ENTITY, input.plan.feature);
     this.book = new StatusBook(context, input);
+    this.executionStartedMs = context.df.currentUtcDateTime.getTime();
   }
 
   private get status(): RolloutStatus {
@@ -121,6 +138,14 @@ class RolloutRun {
 
   *execute(): Generator<Task, RolloutOutput, unknown> {
     this.book.publish();
+    const resume = this.input.resume;
+    if (resume) {
+      this.snapshot = resume.snapshot;
+      this.writeStarted = true;
+      this.controlSoFar = resume.controlSoFar;
+      const outcome = yield* this.ringsFrom(resume.ringIndex, resume.phase);
+      return yield* this.conclude(outcome);
+    }
     const lock = (yield this.context.df.callEntity(this.lockId, 'acquire', {
       rolloutId: this.input.rolloutId,
       replaceStaleHolder: this.input.replaceStaleHolder,
@@ -134,13 +159,18 @@ class RolloutRun {
     }
 
     this.book.transition('Running', 'Rollout.Started', `Started by ${this.input.startedBy.name}; running preflight`, { actor: this.input.startedBy });
-    const outcome = yield* this.walkRings();
+    return yield* this.conclude(yield* this.walkRings());
+  }
+
+  private *conclude(outcome: 'ended' | RollbackOutcome | Continued): Generator<Task, RolloutOutput, unknown> {
     if (outcome === 'ended') return this.finish();
+    // The next execution carries on; this one's output is discarded.
+    if (outcome.kind === 'continued') return this.output();
     return yield* this.rollback(outcome.reason, outcome.actor, outcome.breachAt);
   }
 
   /** Returns 'ended' when the rollout reached a final status by itself, or the reason to roll back. */
-  private *walkRings(): Generator<Task, 'ended' | RollbackOutcome, unknown> {
+  private *walkRings(): Generator<Task, 'ended' | RollbackOutcome | Continued, unknown> {
     let preflight: PreflightResult | undefined;
     while (!preflight) {
       const step = yield* this.step<PreflightResult>(ACTIVITIES.preflight, { rolloutId: this.input.rolloutId, plan: this.plan }, { retry: GRAPH_RETRY });
@@ -180,17 +210,32 @@ class RolloutRun {
       measurements: { rings: this.plan.rings.length, warnings: preflight.warnings.length },
     });
 
+    return yield* this.ringsFrom(0, undefined);
+  }
+
+  /** The rings from `first` on; `resumed` says where in the first of them a continued execution picks up. */
+  private *ringsFrom(first: number, resumed: RolloutResume['phase'] | undefined): Generator<Task, 'ended' | RollbackOutcome | Continued, unknown> {
     let soakMinutes = 0;
-    for (const ring of this.plan.rings) {
-      const enabled = yield* this.enableRing(ring);
-      if (enabled.kind === 'rollback') return enabled;
-      const enabledAt = this.now;
-      const soaked = yield* this.soak(ring, enabledAt);
-      if (soaked.kind === 'rollback') return soaked;
-      soakMinutes = (this.now.getTime() - enabledAt.getTime()) / 60_000;
+    for (let index = first; index < this.plan.rings.length; index++) {
+      const ring = this.plan.rings[index];
+      if (!ring) break;
+      const phase = index === first ? resumed : undefined;
+      if (phase?.kind === 'checkpoint') soakMinutes = phase.soakMinutes;
+      else {
+        let state: SoakState;
+        if (phase) state = { enabledAt: new Date(phase.enabledAt), soakEndMs: phase.soakEndMs, nextCheckMs: phase.nextCheckMs, progress: phase.progress };
+        else {
+          const enabled = yield* this.enableRing(ring);
+          if (enabled.kind === 'rollback') return enabled;
+          state = this.freshSoak(ring);
+        }
+        const soaked = yield* this.soak(ring, index, state, !phase);
+        if (soaked.kind !== 'continue') return soaked;
+        soakMinutes = (this.now.getTime() - state.enabledAt.getTime()) / 60_000;
+      }
       if (ring.approval) {
-        const approved = yield* this.checkpoint(ring, soakMinutes);
-        if (approved.kind === 'rollback') return approved;
+        const approved = yield* this.checkpoint(ring, index, soakMinutes, phase?.kind === 'checkpoint' ? phase : undefined);
+        if (approved.kind !== 'continue') return approved;
       }
     }
 
@@ -220,16 +265,31 @@ class RolloutRun {
    * Soak with periodic health checks; a breach rolls back at once. Pause holds the soak clock. Each check counts the
    * sign-ins up to its time less the log's lag, so the last check comes one lag after the soak's end and counts up to it.
    */
-  private *soak(ring: Ring, enabledAt: Date): Generator<Task, Outcome, unknown> {
+  private freshSoak(ring: Ring): SoakState {
+    const enabledAt = this.now;
+    const soakEndMs = enabledAt.getTime() + durationMs(ring.soak);
+    return { enabledAt, soakEndMs, nextCheckMs: Math.min(enabledAt.getTime() + durationMs(this.plan.health.interval), soakEndMs + this.lagMs), progress: { tally: emptyTally(), segment: firstSegment() } };
+  }
+
+  private get lagMs(): number {
+    return this.input.settings?.signInLagMs ?? DEFAULT_SIGNIN_LAG_MS;
+  }
+
+  private *soak(ring: Ring, index: number, state: SoakState, fresh: boolean): Generator<Task, Outcome | Continued, unknown> {
     const intervalMs = durationMs(this.plan.health.interval);
-    const lagMs = this.input.settings?.signInLagMs ?? DEFAULT_SIGNIN_LAG_MS;
-    let soakEnd = enabledAt.getTime() + durationMs(ring.soak);
-    let nextCheck = Math.min(enabledAt.getTime() + intervalMs, soakEnd + lagMs);
-    let progress: HealthProgress = { tally: emptyTally(), segment: firstSegment() };
+    const lagMs = this.lagMs;
+    const { enabledAt } = state;
+    let { soakEndMs: soakEnd, nextCheckMs: nextCheck, progress } = state;
+    let ringStart = fresh;
     for (;;) {
       this.status.soak = { ring: ring.name, startedAt: enabledAt.toISOString(), endsAt: new Date(soakEnd).toISOString() };
       this.status.nextCheckpointAt = new Date(nextCheck).toISOString();
       this.book.publish();
+      if (this.timeToContinue(ringStart)) {
+        this.continueAsNew(index, { kind: 'soak', enabledAt: enabledAt.toISOString(), soakEndMs: soakEnd, nextCheckMs: nextCheck, progress });
+        return CONTINUED;
+      }
+      ringStart = false;
       const wake = yield* this.wait(new Date(nextCheck), CONTROL_EVENTS);
       if (wake.kind === 'timer') {
         const until = new Date(Math.min(this.now.getTime() - lagMs, soakEnd));
@@ -251,6 +311,22 @@ class RolloutRun {
         nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd + lagMs);
       }
     }
+  }
+
+  /**
+   * At a point where nothing is in flight: continue as new when a ring's soak starts, after a day, or when this
+   * execution has waited many times. Never with an event delivered and not yet acted on: it would be lost.
+   */
+  private timeToContinue(ringStart: boolean): boolean {
+    const due = ringStart || this.waits >= MAX_WAITS_PER_EXECUTION || this.now.getTime() - this.executionStartedMs >= DAY_MS;
+    return due && this.snapshot !== undefined && !this.inbox.delivered(ALL_EVENTS);
+  }
+
+  private continueAsNew(ringIndex: number, phase: RolloutResume['phase']): void {
+    if (!this.snapshot) return;
+    const resume: RolloutResume = { status: this.status, snapshot: this.snapshot, ringIndex, phase, controlSoFar: this.controlSoFar };
+    this.book.publish();
+    this.context.df.continueAsNew({ ...this.input, resume });
   }
 
   private *checkHealth(
@@ -294,13 +370,21 @@ class RolloutRun {
   }
 
   /** The approval checkpoint after a ring's soak, with the ring still enabled. */
-  private *checkpoint(ring: Ring, soakMinutes: number): Generator<Task, Outcome, unknown> {
+  private *checkpoint(ring: Ring, index: number, soakMinutes: number, resumed: { requestedAt: string } | undefined): Generator<Task, Outcome | Continued, unknown> {
     const timeoutMs = durationMs(this.plan.approvalTimeout);
-    const requestedAt = this.now;
-    let deadline = this.openCheckpoint(ring, requestedAt.getTime() + timeoutMs, `Waiting for approval to go past ring ${ring.name}`);
-    yield* this.announce('Approval.Requested', 'approvalNeeded', { ring: ring.name, target: ring.target, measurements: { soakMinutes } });
+    const requestedAt = resumed ? new Date(resumed.requestedAt) : this.now;
+    let deadline: Date;
+    if (resumed && this.status.approval) deadline = new Date(this.status.approval.deadline);
+    else {
+      deadline = this.openCheckpoint(ring, requestedAt.getTime() + timeoutMs, `Waiting for approval to go past ring ${ring.name}`);
+      yield* this.announce('Approval.Requested', 'approvalNeeded', { ring: ring.name, target: ring.target, measurements: { soakMinutes } });
+    }
 
     for (;;) {
+      if (this.timeToContinue(false)) {
+        this.continueAsNew(index, { kind: 'checkpoint', requestedAt: requestedAt.toISOString(), soakMinutes });
+        return CONTINUED;
+      }
       const wake = yield* this.wait(deadline, [EVENTS.approval, EVENTS.rejection, EVENTS.abort, EVENTS.pause, EVENTS.drift, EVENTS.reminderSent]);
       if (wake.kind === 'timer') {
         const waited = formatSeconds((this.now.getTime() - requestedAt.getTime()) / 1000);
@@ -508,6 +592,7 @@ class RolloutRun {
    * sent to the extension as a second CreateTimer action, which takes a new sequence number and stalls the replay.
    */
   private *wait(fireAt: Date | null, names: readonly string[]): Generator<Task, Wakeup, unknown> {
+    this.waits++;
     const early = this.inbox.delivered(names);
     if (early) return { kind: 'event', name: this.inbox.take(early) ?? 'unknown', payload: early.result };
     const timer = fireAt ? this.context.df.createTimer(fireAt) : undefined;

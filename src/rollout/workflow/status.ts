@@ -27,6 +27,12 @@ export class StatusBook {
     private readonly context: OrchestrationContext,
     input: RolloutInput,
   ) {
+    if (input.resume) {
+      // A continued execution: the status goes on where the previous one left it.
+      this.status = input.resume.status;
+      this.nextSeq = (this.status.history.at(-1)?.seq ?? -1) + 1;
+      return;
+    }
     this.status = {
       id: input.rolloutId,
       feature: input.plan.feature,

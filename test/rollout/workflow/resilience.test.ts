@@ -51,13 +51,15 @@ describe('determinism', () => {
   it.each([
     ['completed', undefined],
     ['rejected and rolled back', 'reject'],
-  ] as const)('replaying every prefix of a %s rollout yields the same actions', async (_name, onApproval) => {
+  ] as const)('replaying every prefix of a %s rollout yields the same actions, execution after execution', async (_name, onApproval) => {
     h = await startHarness();
     const id = await h.start(plan());
     await h.drive(id, onApproval ? { onApproval: () => onApproval } : {});
     const report = await h.host.durable.replayPrefixes(id);
     expect(report.problems).toEqual([]);
     expect(report.deterministic).toBe(true);
-    expect(report.episodes).toBeGreaterThan(20);
+    // The rollout continues as new at each ring's soak: the replay covers the last execution, which has its own episodes.
+    expect(report.episodes).toBeGreaterThan(4);
+    expect(h.host.durable.executionCount(id)).toBeGreaterThanOrEqual(onApproval ? 2 : 4);
   });
 });
