@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { validatePlan, type PlanProblem } from '../plan';
 import { previewPlan, type PlanPreview } from '../plan/preview';
 import { createGraphGateway, graphOptionsFromEnv, type GraphGateway } from '../graph';
+import { checkPlan, type PlanCheck } from '../rollout/desk/check';
 
 export interface CommandResult {
   exitCode: number;
 }
 
-/** `authenticator-rollout plan <plan.json> [--json]`: validate, read the live configuration, show every write. Writes nothing. */
+/**
+ * `authenticator-rollout plan <plan.json> [--json]`: validate, run the rollout's preflight against the tenant (read
+ * only), then show every write and the rollback. Writes nothing. Exit 2 when the plan or the tenant would make the
+ * rollout fail (an invalid plan, a missing group, the method off).
+ */
 export async function planCommand(file: string, options: { json: boolean; shape?: 'featureSettings' | 'legacy' }, out: (line: string) => void): Promise<CommandResult> {
   const parsed = await readPlanFile(file);
   if (!parsed.ok) {
@@ -20,11 +25,15 @@ export async function planCommand(file: string, options: { json: boolean; shape?
   }
   const connection = await graphFor(options.shape);
   try {
-    const config = await connection.graph.readConfig({ feature: parsed.plan.feature });
-    const preview = previewPlan(parsed.plan, config);
-    if (options.json) out(JSON.stringify(preview, null, 2));
-    else printPreview(preview, connection.where, out);
-    return { exitCode: 0 };
+    const check = await checkPlan(connection.graph, parsed.plan, new Date());
+    const preview = previewPlan(parsed.plan, check.preflight.snapshot);
+    const findings = findingsOf(check);
+    if (options.json) out(JSON.stringify({ ...preview, findings }, null, 2));
+    else {
+      printFindings(findings, connection.where, out);
+      printPreview(preview, out);
+    }
+    return { exitCode: findings.errors.length > 0 ? 2 : 0 };
   } finally {
     await connection.close();
   }
@@ -46,8 +55,36 @@ export async function readPlanFile(file: string): Promise<{ ok: true; plan: impo
   return validatePlan(json);
 }
 
-function printPreview(preview: PlanPreview, where: string, out: (line: string) => void): void {
-  out(`Plan for ${preview.feature} against ${where}. Nothing is written.`);
+export interface PlanFindings {
+  errors: string[];
+  warnings: string[];
+  rings: Array<{ ring: string; target: string; exists: boolean; displayName: string; members: number; pushRegistered: number }>;
+  baselineWindow: { from: string; to: string };
+  baselines: Array<{ ring: string; attempts: number; failures: number; failureRate: number }>;
+}
+
+function findingsOf(check: PlanCheck): PlanFindings {
+  const { errors, warnings, rings } = check.preflight;
+  return { errors, warnings, rings, baselineWindow: check.baselineWindow, baselines: check.baselines.map(({ ring, attempts, failures, failureRate }) => ({ ring, attempts, failures, failureRate })) };
+}
+
+function printFindings(findings: PlanFindings, where: string, out: (line: string) => void): void {
+  out(`Preflight against ${where} (read only):`);
+  for (const ring of findings.rings) {
+    out(`  ring ${ring.ring}: ${ring.exists ? `${ring.displayName}, ${ring.members} members, ${ring.pushRegistered} with Authenticator push` : `group ${ring.target} NOT FOUND`}`);
+  }
+  for (const error of findings.errors) out(`  ERROR: ${error}`);
+  for (const warning of findings.warnings) out(`  warning: ${warning}`);
+  if (findings.baselines.length > 0) {
+    out(`Push failure rate per ring from ${findings.baselineWindow.from} to ${findings.baselineWindow.to}, as the health gate counts it:`);
+    for (const b of findings.baselines) out(`  ring ${b.ring}: ${b.failures} of ${b.attempts} Authenticator pushes failed (${(b.failureRate * 100).toFixed(1)}%)`);
+  }
+  if (findings.errors.length > 0) out('The rollout would fail on these problems: fix them before starting it.');
+}
+
+function printPreview(preview: PlanPreview, out: (line: string) => void): void {
+  out('');
+  out(`Plan for ${preview.feature}. Nothing is written.`);
   if (preview.note) {
     out(preview.note);
     return;
