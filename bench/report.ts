@@ -68,8 +68,30 @@ export function formatReport(r: BenchReport): string {
     lines.push('');
   }
   lines.push(`7. ${formatHealthGate(r.healthGate).trimEnd()}`, '');
+  lines.push(...formatScale(r), '');
   lines.push(`Whole bench: ${r.totalSeconds.toFixed(1)} s.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Section 8: the cost of a check, of preflight and of a long soak at enterprise scale, side by side. */
+function formatScale(r: BenchReport): string[] {
+  const s = r.scale;
+  const lines = [`8. Enterprise scale: emulated ${s.users.toLocaleString('en-US')}-user tenant, ~300,000 MFA sign-ins a day; a paced report request costs 2 s (5 per 10 s)`];
+  lines.push('  report requests (seconds) of one PT15M health check, at   1 h        1 d        7 d');
+  const rings = [...new Set(s.healthChecks.map((c) => c.ring))];
+  for (const ring of rings) {
+    const at = (hours: number): string => {
+      const c = s.healthChecks.find((x) => x.ring === ring && x.atHours === hours);
+      return c ? `${c.requests} (${c.seconds} s)`.padEnd(11) : '-'.padEnd(11);
+    };
+    lines.push(`    ${ring.padEnd(56)}${at(1)}${at(24)}${at(168)}`);
+  }
+  for (const p of s.preflight) lines.push(`  preflight, ${p.rings} rings: ${p.registrationReads} registration read, ${p.reportRequests} report requests, ${p.throttledSeconds} s throttled`);
+  const [p1, p7] = s.soaks;
+  for (const soak of s.soaks) lines.push(`  ${soak.soak} soak, PT15M checks (${soak.checks} timers), virtual clock: ${soak.wallSeconds.toFixed(1)} s wall, ${soak.executions} executions, at most ${soak.maxHistoryEvents} history events in one`);
+  if (p1 && p7) lines.push(`  P7D / P1D wall time: ${(p7.wallSeconds / p1.wallSeconds).toFixed(1)}x (linear is 7x)`);
+  lines.push(`  peak memory of the bench process (local host and tenant): ${s.peakRssMiB} MiB`);
+  return lines;
 }
 
 function range(c: { median: number; min: number; max: number }): string {

@@ -6,6 +6,7 @@ import { measurePackageSize, type PackageSizeResult } from './package-size';
 import { addNestedRingGroups, RING_COUNT, startRehearsal, tenRingPlan } from './rehearsal';
 import { measureReplay, type ReplayResult } from './replay';
 import { measureHealthGate, type HealthGateResult } from './health-gate';
+import { measureScale, type ScaleResult } from './scale';
 import { measureBreachToRollback, type RollbackResult } from './rollback';
 import { median, percentile } from './stats';
 import { formatReport } from './report';
@@ -38,6 +39,7 @@ export interface BenchReport {
   breachToRollback: RollbackResult;
   packageSize: PackageSizeResult;
   healthGate: HealthGateResult;
+  scale: ScaleResult;
   totalSeconds: number;
 }
 
@@ -68,6 +70,7 @@ export async function runBench(): Promise<BenchReport> {
     const cpu = cpus();
     // Pure computation on simulated streams, so it runs after the rehearsal host has done its timing-sensitive part.
     const healthGate = measureHealthGate();
+    const scale = await measureScale();
     return {
       machine: { node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', platform: `${process.platform} ${process.arch}` },
       coldLoad,
@@ -77,6 +80,7 @@ export async function runBench(): Promise<BenchReport> {
       breachToRollback,
       packageSize,
       healthGate,
+      scale,
       totalSeconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -1,5 +1,5 @@
 import { checkDuration, formatSeconds } from '../plan/duration';
-import { FINAL_STATUSES, type HealthPoint, type HistoryEntry, type PlanSummary, type RolloutStatus, type RolloutStatusName } from '../rollout/types';
+import { FINAL_STATUSES, type HealthFigures, type HealthPoint, type HistoryEntry, type PlanSummary, type RolloutStatus, type RolloutStatusName } from '../rollout/types';
 
 export type { HealthPoint, PlanSummary };
 
@@ -29,7 +29,7 @@ export interface Glance {
   soak: { ring: string; startedAt: string; endsAt: string; progress: number; remainingSeconds: number } | null;
   health: {
     ring: string;
-    verdict: 'ok' | 'breached' | 'too few sign-ins';
+    verdict: HealthFigures['state'];
     signIns: number;
     failures: number;
     failureRate: number;
@@ -54,7 +54,7 @@ export function glance(view: RolloutView, now: Date): Glance {
   const health = view.health
     ? {
         ring: view.health.ring,
-        verdict: view.health.breached ? ('breached' as const) : view.health.judged ? ('ok' as const) : ('too few sign-ins' as const),
+        verdict: view.health.state,
         signIns: view.health.signIns,
         failures: view.health.failures,
         failureRate: view.health.failureRate,

@@ -75,7 +75,7 @@ function health(g: Glance): Html {
   if (!g.health) return html``;
   const h = g.health;
   return html`<section class="health"><h2>Health</h2>
-<p class="verdict ${h.verdict === 'breached' ? 'breached' : ''}">Ring ${h.ring}: <strong>${h.verdict}</strong>, ${h.failures} of ${h.signIns} MFA sign-ins failed (${percent(h.failureRate)})${h.bound !== null ? `, bound ${percent(h.bound)}` : ''}; checked ${stamp(h.checkedAt)} UTC.</p>
+<p class="verdict ${h.verdict === 'breached' ? 'breached' : ''}">Ring ${h.ring}: <strong>${h.verdict}</strong>, ${h.failures} of ${h.signIns} Authenticator pushes failed (${percent(h.failureRate)})${h.bound !== null ? `, bound ${percent(h.bound)}` : ''}; checked ${stamp(h.checkedAt)} UTC.</p>
 ${g.trend.map((t) => healthChart(t.ring, t.points))}</section>`;
 }
 

@@ -26,7 +26,7 @@ export function renderGlance(g: Glance): string[] {
   if (g.health) {
     const h = g.health;
     const bound = h.bound !== null ? `, bound ${percent(h.bound)}` : '';
-    lines.push(`├─ Health  ring ${h.ring}: ${h.verdict.toUpperCase()}  ${h.failures} of ${h.signIns} MFA sign-ins failed (${percent(h.failureRate)}${bound}), checked ${stamp(h.checkedAt)}`);
+    lines.push(`├─ Health  ring ${h.ring}: ${h.verdict.toUpperCase()}  ${h.failures} of ${h.signIns} Authenticator pushes failed (${percent(h.failureRate)}${bound}), checked ${stamp(h.checkedAt)}`);
     g.trend.forEach((series, index) => {
       const branch = index === g.trend.length - 1 ? '└─' : '├─';
       lines.push(`│  ${branch} ${series.ring.padEnd(width)}  ${sparkline(series.points)}  ${trendSummary(series.points)}`);
