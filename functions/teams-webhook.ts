@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { readBody } from '../src/api/http';
 import { guarded } from '../src/api/guard';
-import { TEAMS_CLAIM_ORCHESTRATOR, teamsClaimOrchestrator } from '../src/api/teams-claims';
+import { TEAMS_CLAIMS_ENTITY, teamsClaimsEntity } from '../src/api/teams-claims';
 import { handleTeamsWebhook, webhookSettingsFromEnv } from '../src/api/teams-webhook';
 import { services } from '../src/rollout/services';
 
@@ -25,5 +25,5 @@ app.http('teamsWebhook', {
   handler: guarded(teamsWebhookHandler),
 });
 
-// The claims that refuse a replayed activity on every instance and after restarts.
-df.app.orchestration(TEAMS_CLAIM_ORCHESTRATOR, teamsClaimOrchestrator);
+// The activity ids that refuse a replayed activity on every instance and after restarts.
+df.app.entity(TEAMS_CLAIMS_ENTITY, teamsClaimsEntity);

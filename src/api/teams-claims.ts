@@ -1,30 +1,50 @@
 import { createHash } from 'node:crypto';
-import type { DurableClient, OrchestrationContext, Task } from 'durable-functions';
+import * as df from 'durable-functions';
+import type { DurableClient, EntityContext } from 'durable-functions';
 import { DEFAULT_REPLAY_TTL_MS } from '../teams/replay-cache';
 
 /**
- * Teams activity ids, claimed in the durable store that every instance of the app shares, so that a captured and
- * correctly signed request is refused after a restart or on another instance too. A claim is an orchestration named
- * after the activity that lives as long as the id could be replayed; starting it a second time fails while it runs.
+ * Teams activity ids seen within the replay window, kept in a durable entity that every instance of the app shares,
+ * so that a captured and correctly signed request is refused after a restart or on another instance too. The entity
+ * holds digests of the ids still inside the window and drops the others at each claim, so it stays small.
+ *
+ * Reading the entity and then signalling it is not one atomic step: two instances that receive the same activity in
+ * the same few milliseconds could both accept it. Each instance's in-memory cache still refuses a replay to itself.
  */
 
-export const TEAMS_CLAIM_ORCHESTRATOR = 'teamsActivityClaim';
+export const TEAMS_CLAIMS_ENTITY = 'teamsActivityClaims';
+const CLAIMS_KEY = 'webhook';
 
-export function* teamsClaimOrchestrator(context: OrchestrationContext): Generator<Task, void, unknown> {
-  const { until } = context.df.getInput<{ until: string }>();
-  yield context.df.createTimer(new Date(until));
+interface Claims {
+  /** digest -> epoch ms until which it is remembered. */
+  seen: Record<string, number>;
+}
+
+interface Claim {
+  digest: string;
+  untilMs: number;
+  nowMs: number;
+}
+
+export function teamsClaimsEntity(context: EntityContext<Claims>): void {
+  const state = context.df.getState(() => ({ seen: {} })) ?? { seen: {} };
+  if (context.df.operationName === 'claim') {
+    const claim = context.df.getInput<Claim>();
+    if (claim) {
+      state.seen = Object.fromEntries(Object.entries(state.seen).filter(([, until]) => until > claim.nowMs));
+      state.seen[claim.digest] = claim.untilMs;
+    }
+  }
+  context.df.setState(state);
 }
 
 /** true when this is the first time the activity is seen; false for a replay. */
 export async function claimActivity(client: DurableClient, key: string, now: Date): Promise<boolean> {
-  const instanceId = `teams-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
-  try {
-    await client.startNew(TEAMS_CLAIM_ORCHESTRATOR, { instanceId, input: { until: new Date(now.getTime() + DEFAULT_REPLAY_TTL_MS).toISOString() } });
-    return true;
-  } catch (error) {
-    // Refused because the claim exists: a replay. Anything else (the store unreachable) is not for us to decide.
-    const existing = await client.getStatus(instanceId).catch(() => undefined);
-    if (existing?.name === TEAMS_CLAIM_ORCHESTRATOR) return false;
-    throw error;
-  }
+  const entity = new df.EntityId(TEAMS_CLAIMS_ENTITY, CLAIMS_KEY);
+  const digest = createHash('sha256').update(key).digest('base64url').slice(0, 22);
+  const current = await client.readEntityState<Claims>(entity);
+  const until = current.entityExists ? current.entityState?.seen[digest] : undefined;
+  if (until !== undefined && until > now.getTime()) return false;
+  await client.signalEntity(entity, 'claim', { digest, untilMs: now.getTime() + DEFAULT_REPLAY_TTL_MS, nowMs: now.getTime() } satisfies Claim);
+  return true;
 }
