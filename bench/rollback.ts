@@ -5,7 +5,7 @@ import type { Harness } from '../test/rollout/harness';
 import { elapsedMs, median } from './stats';
 
 /**
- * From an injected health breach to a verified rollback: half of the pilot's MFA sign-ins fail, and each run starts a
+ * From an injected health breach to a verified rollback: half of the first ring's Authenticator pushes fail, and each run starts a
  * rollout and lets the virtual clock run until it has rolled back. Virtual time is from the Health.Breached entry (the
  * first check that saw the breach) to the Rollback.Completed entry; wall time is the step that holds both: the
  * durable timer fires, the health check runs, the rollback writes and verifies, the host goes idle.
@@ -31,7 +31,8 @@ function breachPlan(): RolloutPlan {
   const checked = validatePlan({
     feature: 'displayAppInformation',
     rings: [
-      { name: 'pilot', target: DEMO.groups.pilot, soak: 'P1D', approval: true },
+      // Fifty users push often enough for the sequential gate to see a breach within the soak every time.
+      { name: 'pilot', target: DEMO.groups.early, soak: 'P1D', approval: true },
       { name: 'everyone', target: 'all_users', soak: 'PT12H' },
     ],
     health: { maxFailureRate: 0.05, minSignIns: 10, interval: 'PT3H' },
@@ -42,7 +43,7 @@ function breachPlan(): RolloutPlan {
 
 export async function measureBreachToRollback(h: Harness, runs: number): Promise<RollbackResult> {
   const from = h.now();
-  h.tenant.control.addIncident({ target: DEMO.groups.pilot, from, to: new Date(from.getTime() + 365 * DAY_MS), failureRate: 0.5 });
+  h.tenant.control.addIncident({ target: DEMO.groups.early, from, to: new Date(from.getTime() + 365 * DAY_MS), failureRate: 0.5 });
   try {
     const results: RollbackRun[] = [];
     for (let run = 0; run < runs; run++) results.push(await oneRun(h, breachPlan()));
