@@ -222,6 +222,11 @@ export interface PreflightResult {
   errors: string[];
   /** Findings worth a human's attention that do not block (e.g. a ring that does not contain the previous one). */
   warnings: string[];
+  /**
+   * For a plan whose first ring is all_users (no one is left to compare with): the push outcomes of the newest
+   * sign-ins before the rollout (the newest pages of its baselineWindow), as the baseline.
+   */
+  lookback?: PushTotals;
 }
 
 export interface EnableRingInput {

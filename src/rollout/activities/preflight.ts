@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { detectShape, featureStatus, isNumberMatchingEnforced, PolicyError } from '../../policy';
 import { ALL_USERS } from '../../policy/types';
-import { planSchema, type RolloutPlan } from '../../plan';
+import { accumulateWindow, emptyTally, type PushTotals, type SignInRecord } from '../../health';
+import { durationMs, healthRuleOf, planSchema, type RolloutPlan } from '../../plan';
 import type { GraphGateway } from '../../graph';
 import { services } from '../services';
 import type { PreflightResult, RingPreflight } from '../types';
@@ -80,7 +81,28 @@ export async function preflight(graph: GraphGateway, input: PreflightInput): Pro
     }
   }
   if (errors.length === 0) warnings.push(...(await nestingWarnings(graph, plan, rings)));
-  return { shape, snapshot, enabledTargetBefore, enforcedByMicrosoft: false, rings, errors, warnings };
+  const startsWithEveryone = plan.rings[0]?.target === ALL_USERS;
+  const lookback = startsWithEveryone && errors.length === 0 ? await pushLookback(graph, plan, new Date()) : undefined;
+  return { shape, snapshot, enabledTargetBefore, enforcedByMicrosoft: false, rings, errors, warnings, ...(lookback ? { lookback } : {}) };
+}
+
+/**
+ * A page of sign-ins is one report request (2 s when paced): the look-back reads the newest pages of the plan's
+ * baselineWindow, at most this many, so that preflight stays within a few minutes even on a large tenant.
+ */
+export const LOOKBACK_PAGES = 30;
+
+async function pushLookback(graph: GraphGateway, plan: RolloutPlan, now: Date): Promise<PushTotals> {
+  const from = new Date(now.getTime() - durationMs(healthRuleOf(plan.health).baselineWindow));
+  // One window over every page read, so that a record published twice is counted once across pages.
+  const bounds = { fromMs: from.getTime(), untilMs: now.getTime(), overlapMs: now.getTime() - from.getTime() };
+  let tally = emptyTally();
+  let pages = 0;
+  for await (const page of graph.signIns({ from, to: now })) {
+    tally = accumulateWindow(tally, page as SignInRecord[], bounds, () => 'control').tally;
+    if (++pages >= LOOKBACK_PAGES) break;
+  }
+  return tally.control;
 }
 
 /** Ring N+1 should contain ring N: compare member counts and check a sample of ring N's members. */

@@ -186,6 +186,7 @@ class RolloutRun {
       }
     }
     this.snapshot = preflight.snapshot;
+    if (preflight.lookback) this.controlSoFar = preflight.lookback;
     this.status.shape = preflight.shape;
     this.status.enabledTarget = preflight.enabledTargetBefore;
     this.book.warn(preflight.warnings);

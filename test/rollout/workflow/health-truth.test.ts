@@ -24,6 +24,15 @@ describe('the health gate on real sign-in logs', () => {
     expect(final.healthSeries?.length).toBeGreaterThan(0);
   });
 
+  it('judges a plan that starts at all_users against the push outcomes of the sign-ins before it', async () => {
+    h = await startHarness();
+    const id = await h.start(plan({ rings: [{ name: 'everyone', target: 'all_users', soak: 'PT12H', approval: false }] }));
+    const final = await h.drive(id);
+    expect(final.status).toBe('Completed');
+    expect(final.health?.controlAttempts).toBeGreaterThan(0);
+    expect(final.healthSeries?.every((point) => point.baseline !== undefined)).toBe(true);
+  });
+
   it('is not rolled back by an interrupt storm alone', async () => {
     h = await startHarness({ tenantOptions: { trafficRules: [{ target: DEMO.groups.pilot, from: START, interruptStorm: 8 }] } });
     const id = await h.start(plan());
