@@ -134,6 +134,7 @@ export type HistoryEventName =
   | 'Ring.Enabled'
   | 'Ring.Reapplied'
   | 'Health.Breached'
+  | 'Health.Slow'
   | 'Approval.Requested'
   | 'Approval.Ignored'
   | 'Approval.Decided'

@@ -294,7 +294,13 @@ class RolloutRun {
       const wake = yield* this.wait(new Date(nextCheck), CONTROL_EVENTS);
       if (wake.kind === 'timer') {
         const until = new Date(Math.min(this.now.getTime() - lagMs, soakEnd));
+        const checkStarted = this.now.getTime();
         const health = yield* this.checkHealth(ring, enabledAt, until, lagMs, progress);
+        const tookMs = this.now.getTime() - checkStarted;
+        // Checks never pile up (the next one is timed from the end of this one), but a slow one must be visible.
+        if (tookMs > intervalMs) {
+          this.book.record(this.status.status, 'Health.Slow', `The health check of ring ${ring.name} took ${formatSeconds(tookMs / 1000)}, longer than its interval ${this.plan.health.interval}: the tenant's report budget is busy (Graph allows 5 requests per 10 s)`, { ring: ring.name });
+        }
         if (health.kind === 'rollback') return health;
         if (health.kind === 'checked') progress = health.progress;
         if (health.kind === 'checked' && until.getTime() >= soakEnd) {

@@ -58,6 +58,17 @@ describe('the health gate on real sign-in logs', () => {
     expect(Date.parse(breached?.at ?? '') - Date.parse(enabled?.at ?? '')).toBeLessThanOrEqual(15_000);
   });
 
+  it('says in the history when a health check took longer than its interval', async () => {
+    process.env.ROLLOUT_SIGNIN_LAG = 'PT0S';
+    h = await startHarness();
+    const id = await h.start(plan({ rings: [{ name: 'everyone', target: 'all_users', soak: 'PT1M', approval: false }], health: { maxFailureRate: 0.05, minSignIns: 10, interval: 'PT3S' } }));
+    await h.host.idle();
+    h.tenant.control.injectFaults([{ method: 'GET', pathIncludes: '/auditLogs/signIns', status: 503, retryAfterSeconds: 0, times: 6 }]);
+    const final = await h.drive(id, { maxSteps: 300 });
+    expect(final.status).toBe('Completed');
+    expect(final.history.find((e) => e.event === 'Health.Slow')?.message).toMatch(/^The health check of ring everyone took .+, longer than its interval PT3S/);
+  });
+
   it('says, while the rollback retries, which attempt failed and when the next one is', async () => {
     h = await startHarness();
     const id = await h.start(plan());
