@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../src/local/tenant';
 import { childEnv, CLI } from '../support/cli';
-import { principal, startServe, twoRingPlan, waitForRollout, type ServeChild } from '../dashboard/support/serve-child';
+import { principal, startServe, twoRingPlan, waitForRollout, type ServeChild } from '../support/serve';
 
 /**
  * The CLI client against a real `serve` child process: the same binary, over HTTP only. A small loopback front plays

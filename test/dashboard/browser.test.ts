@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO } from '../../src/local/tenant';
-import { principal, startServe, twoRingPlan, waitForRollout, type ServeChild } from './support/serve-child';
+import { principal, startServe, twoRingPlan, waitForRollout, type ServeChild } from '../support/serve';
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core; no browser is ever downloaded), during

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -6,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../src/local/tenant';
-import { childEnv, CLI } from '../support/cli';
+import { principal, startServe, type ServeChild } from '../support/serve';
 
 /**
  * Black-box: control that is never lost. `serve` runs in a child process in real time; the test talks HTTP only (the
@@ -23,8 +22,7 @@ const OPERATOR = { 'x-ms-client-principal': principal('d0d0d0d0-0000-4000-8000-0
 const REQUEST_TIMEOUT_S = 3;
 const ABORT_BOUND_MS = 15_000;
 
-let child: ChildProcess;
-let output = '';
+let serve: ServeChild;
 let api = '';
 let tenant = '';
 let stateDir = '';
@@ -32,11 +30,6 @@ let workflows: Server;
 /** While set, Workflows posts are held (a slow Teams endpoint); released at the end. */
 let holdCards = false;
 const held: ServerResponse[] = [];
-
-function principal(objectId: string, name: string, roles: string[]): string {
-  const claims = [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: objectId }, { typ: 'name', val: name }, ...roles.map((val) => ({ typ: 'roles', val }))];
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims })).toString('base64');
-}
 
 function plan(feature: string, options: { pilotSoak?: string; approval?: boolean } = {}): Record<string, unknown> {
   return {
@@ -105,35 +98,21 @@ async function enablesAfter(since: number): Promise<number> {
   return (await timeline()).filter((t) => Date.parse(t.at) > since && JSON.stringify(t.after).includes(DEMO.groups.early)).length;
 }
 
-async function startServe(): Promise<void> {
-  output = '';
-  const env = childEnv({
-    PORT: '0',
-    ROLLOUT_STATE_DIR: stateDir,
-    ROLLOUT_MIN_SOAK: 'PT1S',
-    ROLLOUT_MIN_HEALTH_INTERVAL: 'PT1S',
-    ROLLOUT_SIGNIN_LAG: 'PT0S',
-    GRAPH_REQUEST_TIMEOUT: `PT${REQUEST_TIMEOUT_S}S`,
-    ROLLOUT_STATUS_SCHEDULE: '0 0 0 1 1 *',
-    TEAMS_OUTGOING_WEBHOOK_SECRET: SECRET,
-    TEAMS_TENANT_ID: DEMO.tenantId,
-    TEAMS_NOTIFY_URL: `http://127.0.0.1:${(workflows.address() as AddressInfo).port}/workflows/run?sig=${randomBytes(8).toString('hex')}`,
-    ROLLOUT_APPROVER_IDS: APPROVER,
-  });
-  child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !/emulated tenant control/.test(output)) await new Promise((r) => setTimeout(r, 100));
-  api = /listening on (http:\/\/127\.0\.0\.1:\d+\/api)/.exec(output)?.[1] ?? '';
-  tenant = /emulated tenant control: (http:\/\/127\.0\.0\.1:\d+)\/_emulator/.exec(output)?.[1] ?? '';
-  if (!api || !tenant) throw new Error(`serve did not start:\n${output}`);
-}
-
-async function stopServe(signal: NodeJS.Signals): Promise<void> {
-  const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
-  child.kill(signal);
-  await exited;
+/** serve on this test's state directory: started again on the same one after a kill -9. */
+async function startServing(): Promise<void> {
+  serve = await startServe(
+    {
+      ROLLOUT_MIN_HEALTH_INTERVAL: 'PT1S',
+      GRAPH_REQUEST_TIMEOUT: `PT${REQUEST_TIMEOUT_S}S`,
+      TEAMS_OUTGOING_WEBHOOK_SECRET: SECRET,
+      TEAMS_TENANT_ID: DEMO.tenantId,
+      TEAMS_NOTIFY_URL: `http://127.0.0.1:${(workflows.address() as AddressInfo).port}/workflows/run?sig=${randomBytes(8).toString('hex')}`,
+      ROLLOUT_APPROVER_IDS: APPROVER,
+    },
+    { stateDir },
+  );
+  api = `${serve.url}/api`;
+  tenant = serve.tenant;
 }
 
 async function teams(text: string, id = randomUUID()): Promise<{ status: number; text: string }> {
@@ -159,12 +138,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => workflows.listen(0, '127.0.0.1', () => r()));
   stateDir = await mkdtemp(join(tmpdir(), 'control-e2e-'));
-  await startServe();
+  await startServing();
 });
 
 afterAll(async () => {
   for (const response of held.splice(0)) response.writeHead(202).end();
-  if (child) await stopServe('SIGTERM');
+  await serve?.stop();
   await new Promise<void>((r) => workflows.close(() => r()));
   await rm(stateDir, { recursive: true, force: true });
 });
@@ -278,8 +257,8 @@ describe('decisions survive restarts and are bound to their ring', () => {
     expect((await teams(`status ${id}`, statusActivity)).status).toBe(200);
     const approved = await call('POST', `/rollouts/${id}/approve`, { ring: 'pilot' }, { 'x-ms-client-principal': principal(APPROVER, 'Avery Approver', ['Rollout.Approver']) });
     expect(approved.status).toBe(202);
-    await stopServe('SIGKILL');
-    await startServe();
+    await serve.kill('SIGKILL');
+    await startServing();
     const final = await waitFor(id, ended, 90_000);
     expect(final.status).toBe('Completed');
     expect(JSON.stringify(final.history)).toContain('Approved by Avery Approver');

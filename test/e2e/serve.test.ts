@@ -1,12 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEMO } from '../../src/local/tenant';
-import { childEnv, CLI } from '../support/cli';
+import { principal, startServe, type ServeChild } from '../support/serve';
 
 /**
  * Black-box: `npm run serve` (node dist/src/cli/main.js serve) in a child process, driven over real HTTP only: the API,
@@ -22,11 +18,9 @@ const STARTER = DEMO.users.approvers[0] ?? '';
 const APPROVER = DEMO.users.approvers[1] ?? '';
 const OUTSIDER = DEMO.users.outsider;
 
-let child: ChildProcess;
-let output = '';
+let serve: ServeChild;
 let api = '';
 let tenant = '';
-let stateDir = '';
 let workflows: Server;
 const cards: unknown[] = [];
 
@@ -40,15 +34,6 @@ function plan(feature: string, pilotSoak: string): Record<string, unknown> {
     approvalTimeout: 'P1D',
     health: { maxFailureRate: 0.05, minSignIns: 20, interval: 'PT1M' },
   };
-}
-
-function principal(objectId: string, name: string, roles: string[]): string {
-  const claims = [
-    { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: objectId },
-    { typ: 'name', val: name },
-    ...roles.map((val) => ({ typ: 'roles', val })),
-  ];
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims })).toString('base64');
 }
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -118,33 +103,20 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => workflows.listen(0, '127.0.0.1', () => r()));
-  stateDir = await mkdtemp(join(tmpdir(), 'serve-e2e-'));
-  const env = childEnv({
-    PORT: '0',
-    ROLLOUT_STATE_DIR: stateDir,
-    ROLLOUT_MIN_SOAK: 'PT1S',
-    ROLLOUT_SIGNIN_LAG: 'PT0S',
+  serve = await startServe({
     ROLLOUT_STATUS_SCHEDULE: '*/1 * * * * *',
     TEAMS_OUTGOING_WEBHOOK_SECRET: SECRET,
     TEAMS_TENANT_ID: DEMO.tenantId,
     TEAMS_NOTIFY_URL: `http://127.0.0.1:${(workflows.address() as AddressInfo).port}/workflows/abc/triggers/manual/run?sig=${WORKFLOW_SIG}`,
     ROLLOUT_APPROVER_IDS: `${STARTER},${APPROVER}`,
   });
-  child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && !/emulated tenant control/.test(output)) await new Promise((r) => setTimeout(r, 100));
-  api = /listening on (http:\/\/127\.0\.0\.1:\d+\/api)/.exec(output)?.[1] ?? '';
-  tenant = /emulated tenant control: (http:\/\/127\.0\.0\.1:\d+)\/_emulator/.exec(output)?.[1] ?? '';
-  if (!api || !tenant) throw new Error(`serve did not start:\n${output}`);
+  api = `${serve.url}/api`;
+  tenant = serve.tenant;
 });
 
 afterAll(async () => {
-  child?.kill('SIGTERM');
-  await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+  await serve?.stop();
   await new Promise<void>((r) => workflows.close(() => r()));
-  await rm(stateDir, { recursive: true, force: true });
 });
 
 describe('npm run serve, over HTTP only', () => {

@@ -2,20 +2,25 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO } from '../../../src/local/tenant';
-import { childEnv, CLI } from '../../support/cli';
+import { DEMO } from '../../src/local/tenant';
+import { childEnv, CLI } from './cli';
 
-/** `serve` in a child process on a free port, with soaks of seconds, for the console's tests. */
+/** `serve` in a child process on a free port, with soaks of seconds, for the black-box tests. */
 
 export interface ServeChild {
   /** http://127.0.0.1:port (the CLI's --url). */
   url: string;
+  /** The emulated tenant's base URL (its control routes are under /_emulator). */
+  tenant: string;
   output(): string;
+  /** Ends the process with `signal` (SIGKILL: as a crash), keeping the state directory. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Ends it and removes the state directory, unless the caller gave one. */
   stop(): Promise<void>;
 }
 
-export async function startServe(settings: Record<string, string> = {}): Promise<ServeChild> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'console-serve-'));
+export async function startServe(settings: Record<string, string> = {}, options: { stateDir?: string } = {}): Promise<ServeChild> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'serve-child-')));
   const env = childEnv({ PORT: '0', ROLLOUT_STATE_DIR: stateDir, ROLLOUT_MIN_SOAK: 'PT1S', ROLLOUT_SIGNIN_LAG: 'PT0S', ROLLOUT_STATUS_SCHEDULE: '0 0 0 1 1 *', ...settings });
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -24,19 +29,25 @@ export async function startServe(settings: Record<string, string> = {}): Promise
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && child.exitCode === null && !/durable state:/.test(output)) await new Promise((r) => setTimeout(r, 100));
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(output)?.[1];
+  const tenant = /emulated tenant control: (http:\/\/127\.0\.0\.1:\d+)\/_emulator/.exec(output)?.[1] ?? '';
   if (!url) {
     child.kill('SIGTERM');
     throw new Error(`serve did not start:\n${output}`);
   }
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
+    tenant,
     output: () => output,
+    kill,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-      await rm(stateDir, { recursive: true, force: true });
+      await kill('SIGTERM');
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
 }
