@@ -2,7 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO } from '../../src/local/tenant';
-import { principal, startServe, type ServeChild } from '../support/serve';
+import { principal, startServe, twoRingPlan, type ServeChild } from '../support/serve';
 
 /**
  * Black-box: `npm run serve` (node dist/src/cli/main.js serve) in a child process, driven over real HTTP only: the API,
@@ -23,18 +23,6 @@ let api = '';
 let tenant = '';
 let workflows: Server;
 const cards: unknown[] = [];
-
-function plan(feature: string, pilotSoak: string): Record<string, unknown> {
-  return {
-    feature,
-    rings: [
-      { name: 'pilot', target: DEMO.groups.pilot, soak: pilotSoak, approval: true },
-      { name: 'everyone', target: 'all_users', soak: 'PT1S' },
-    ],
-    approvalTimeout: 'P1D',
-    health: { maxFailureRate: 0.05, minSignIns: 20, interval: 'PT1M' },
-  };
-}
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const init: RequestInit = { method, headers: { ...headers } };
@@ -135,15 +123,15 @@ describe('npm run serve, over HTTP only', () => {
         { path: '$.colour', message: 'is not a plan field' },
       ]),
     );
-    expect((await call('POST', '/rollouts', { ...plan('displayAppInformation', 'PT2S'), padding: 'x'.repeat(70 * 1024) })).status).toBe(413);
-    const noRole = await call('POST', '/rollouts', plan('displayAppInformation', 'PT2S'), { 'x-ms-client-principal': principal(OUTSIDER, 'Olive Outsider', []) });
+    expect((await call('POST', '/rollouts', { ...twoRingPlan('displayAppInformation', 'PT2S'), padding: 'x'.repeat(70 * 1024) })).status).toBe(413);
+    const noRole = await call('POST', '/rollouts', twoRingPlan('displayAppInformation', 'PT2S'), { 'x-ms-client-principal': principal(OUTSIDER, 'Olive Outsider', []) });
     expect(noRole).toMatchObject({ status: 403, json: { message: 'Olive Outsider needs the app role Rollout.Operator to start a rollout' } });
     expect(await patchCount()).toBe(0);
   });
 
   it('lets exactly one of several concurrent starts of one feature through (202), the others get 409 with the active rollout id', async () => {
     const headers = { 'x-ms-client-principal': principal(STARTER, 'Sam Starter', ['Rollout.Operator', 'Rollout.Approver']) };
-    const results = await Promise.all([1, 2, 3, 4].map(() => call('POST', '/rollouts', plan('displayAppInformation', 'PT2S'), headers)));
+    const results = await Promise.all([1, 2, 3, 4].map(() => call('POST', '/rollouts', twoRingPlan('displayAppInformation', 'PT2S'), headers)));
     const accepted = results.filter((r) => r.status === 202);
     expect(accepted).toHaveLength(1);
     rolloutId = String(accepted[0]?.json.id);
@@ -220,7 +208,7 @@ describe('npm run serve, over HTTP only', () => {
   });
 
   it('detects a change made outside the rollout with the status timer and pauses the rollout, saying what changed', async () => {
-    const started = await call('POST', '/rollouts', plan('displayLocationInformation', 'PT1H'));
+    const started = await call('POST', '/rollouts', twoRingPlan('displayLocationInformation', 'PT1H'));
     expect(started.status).toBe(202);
     const id = String(started.json.id);
     await waitFor(id, (r) => r.status === 'Running' && r.enabledTarget === DEMO.groups.pilot && r.currentRing === 'pilot');
