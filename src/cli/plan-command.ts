@@ -3,6 +3,7 @@ import { validatePlan, type PlanProblem } from '../plan';
 import { previewPlan, type PlanPreview } from '../plan/preview';
 import { createGraphGateway, graphOptionsFromEnv, type GraphGateway } from '../graph';
 import { checkPlan, type PlanCheck } from '../rollout/desk/check';
+import { percent } from '../format';
 
 export interface CommandResult {
   exitCode: number;
@@ -77,7 +78,7 @@ function printFindings(findings: PlanFindings, where: string, out: (line: string
   for (const warning of findings.warnings) out(`  warning: ${warning}`);
   if (findings.baselines.length > 0) {
     out(`Push failure rate per ring from ${findings.baselineWindow.from} to ${findings.baselineWindow.to}, as the health gate counts it:`);
-    for (const b of findings.baselines) out(`  ring ${b.ring}: ${b.failures} of ${b.attempts} Authenticator pushes failed (${(b.failureRate * 100).toFixed(1)}%)`);
+    for (const b of findings.baselines) out(`  ring ${b.ring}: ${b.failures} of ${b.attempts} Authenticator pushes failed (${percent(b.failureRate)})`);
   }
   if (findings.errors.length > 0) out('The rollout would fail on these problems: fix them before starting it.');
 }

@@ -153,6 +153,4 @@ export function timeLeft(seconds: number): string {
   return seconds <= 0 ? '0s' : formatSeconds(seconds >= 3600 ? Math.round(seconds / 60) * 60 : seconds);
 }
 
-export function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
-}
+export { percent } from '../format';

@@ -1,3 +1,4 @@
+import { percent } from '../format';
 import { rateBounds } from './sequential';
 import { emptyTotals, failureRate, totalsSince, type FailureReason, type PushTotals } from './totals';
 
@@ -164,9 +165,6 @@ function reasonList(reasons: Record<FailureReason, number>): string {
   return parts.length === 0 ? '' : `: ${parts.join(', ')}`;
 }
 
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
-}
 
 function points(rate: number): string {
   return `${(rate * 100).toFixed(1)} percentage points`;

@@ -15,9 +15,7 @@ export function when(iso: string): string {
   return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function percent(rate: number): string {
-  return `${(Math.round(rate * 1000) / 10).toString()}%`;
-}
+export { percent } from '../format';
 
 export function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;

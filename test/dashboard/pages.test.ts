@@ -68,7 +68,7 @@ describe('a rollout at a glance', () => {
     expect(text).toContain('│  ├─ ● early     live         soak PT4H  [████████████░░░░░░░░░░░░] 50%  2h left');
     expect(sparkline([{ ring: 'r', at: '', rate: 0.01, bound: 0.05 }, { ring: 'r', at: '', rate: 0.06, bound: 0.05 }])).toBe('▂█');
     expect(text).toMatch(/│ {2}├─ pilot {5}▂ {2}1 check,/);
-    expect(text).toMatch(/│ {2}└─ early {5}▃█ {2}2 checks, last 6\.0% vs bound 5\.0%, 1 over the bound/);
+    expect(text).toMatch(/│ {2}└─ early {5}▃█ {2}2 checks, last 6% vs bound 5%, 1 over the bound/);
   });
 });
 
@@ -96,7 +96,7 @@ describe('the dashboard pages', () => {
   it('draw each ring health per check against its bound and baseline, and the pending approval with its deadline', () => {
     const page = rolloutPage(view({ status: 'AwaitingApproval', approval: { ring: 'early', requestedAt: '2026-11-30T13:00:00Z', deadline: '2026-12-01T13:00:00Z', onTimeout: 'rollback' } }), [], ctx);
     expect(page.match(/<figure class="chart"/g)).toHaveLength(2);
-    expect(page).toContain('bound 5.0%');
+    expect(page).toContain('bound 5%');
     expect(page).toContain('baseline 1.5%');
     expect(page).toContain('class="point breached"');
     expect(page).toContain('waits for a decision until <strong>Tue 01 Dec 13:00 UTC</strong> (23h left)');
