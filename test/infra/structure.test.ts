@@ -199,7 +199,7 @@ describe('the workbook', () => {
 
   it('reads only the documented custom dimensions', () => {
     const dimensions = new Set(queries.flatMap((q) => [...q.query.matchAll(/customDimensions\.(\w+)/g)].map((m) => m[1] as string)));
-    expect([...dimensions].filter((d) => !['rolloutId', 'feature', 'ring', 'target', 'actor', 'reason'].includes(d))).toEqual([]);
+    expect([...dimensions].filter((d) => !['rolloutId', 'feature', 'ring', 'target', 'actor', 'reason', 'state'].includes(d))).toEqual([]);
   });
 
   it('has one section per concern: timeline, health per ring, approvals, rollbacks', () => {
