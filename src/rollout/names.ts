@@ -26,3 +26,6 @@ export const EVENTS = {
 
 /** The durable entity that lets at most one rollout per feature be active. */
 export const FEATURE_LOCK_ENTITY = 'featureLock';
+
+/** The durable entity that spreads the tenant's sign-in report reads over time, across rollouts and instances. */
+export const REPORTS_BUDGET_ENTITY = 'reportsBudget';

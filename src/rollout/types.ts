@@ -263,6 +263,8 @@ export interface HealthCheckInput {
 export interface HealthCheckResult {
   figures: HealthFigures;
   progress: HealthProgress;
+  /** Sign-in report requests the check sent: what the next check reserves of the tenant's budget. */
+  reportRequests: number;
 }
 
 export interface RollbackInput {

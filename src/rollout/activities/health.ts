@@ -58,9 +58,13 @@ export async function checkHealth(graph: GraphGateway, input: HealthCheckInput):
   const untilMs = Date.parse(input.until);
   const fromMs = input.progress.tally.keptFromMs ?? Date.parse(input.since);
   let progress = input.progress;
+  let reportRequests = 0;
   if (untilMs > fromMs) {
     const records: SignInRecord[] = [];
-    for await (const page of graph.signIns({ from: new Date(fromMs), to: new Date(untilMs) })) records.push(...(page as SignInRecord[]));
+    for await (const page of graph.signIns({ from: new Date(fromMs), to: new Date(untilMs) })) {
+      reportRequests++;
+      records.push(...(page as SignInRecord[]));
+    }
     const counted = accumulateWindow(progress.tally, records, { fromMs, untilMs, overlapMs: input.overlapMs }, (record) => {
       if (members === null) return 'ring';
       const user = typeof record.userId === 'string' ? record.userId.toLowerCase() : '';
@@ -89,7 +93,7 @@ export async function checkHealth(graph: GraphGateway, input: HealthCheckInput):
     judged: verdict.state !== 'insufficient',
     sentence: verdict.sentence,
   };
-  return { figures, progress: { tally: progress.tally, segment: advanceSegment(progress.segment, ring) } };
+  return { figures, progress: { tally: progress.tally, segment: advanceSegment(progress.segment, ring) }, reportRequests };
 }
 
 export function checkHealthActivity(input: unknown): Promise<ActivityResult<HealthCheckResult>> {

@@ -3,7 +3,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { addTotals, emptyTally, emptyTotals, firstSegment, type PushTotals } from '../../health';
 import { durationMs, formatSeconds, healthRuleOf, type Ring, type RolloutPlan } from '../../plan';
 import type { RolloutEventName } from '../../telemetry/types';
-import { ACTIVITIES, EVENTS, FEATURE_LOCK_ENTITY } from '../names';
+import { ACTIVITIES, EVENTS, FEATURE_LOCK_ENTITY, REPORTS_BUDGET_ENTITY } from '../names';
 import { announcement, type AnnouncementDetails, type CardKind } from './announcements';
 import { EventInbox } from './inbox';
 import { manualRollbackInstructions } from './manual-rollback';
@@ -113,6 +113,8 @@ class RolloutRun {
   private writeStarted = false;
   /** The control's push outcomes during the soaks so far: the baseline of the all_users ring. */
   private controlSoFar: PushTotals = emptyTotals();
+  /** Report requests the last health check sent: what the next one reserves. */
+  private expectedReportRequests = 1;
   /** Waits in this execution, and when it started: when to continue as new. */
   private waits = 0;
   private readonly executionStartedMs: number;
@@ -293,6 +295,8 @@ class RolloutRun {
       ringStart = false;
       const wake = yield* this.wait(new Date(nextCheck), CONTROL_EVENTS);
       if (wake.kind === 'timer') {
+        // The tenant's report budget is shared by every rollout on every instance: take a turn before reading.
+        if ((yield* this.reportsTurn()) === INTERRUPTED) continue;
         const until = new Date(Math.min(this.now.getTime() - lagMs, soakEnd));
         const checkStarted = this.now.getTime();
         const health = yield* this.checkHealth(ring, enabledAt, until, lagMs, progress);
@@ -302,7 +306,10 @@ class RolloutRun {
           this.book.record(this.status.status, 'Health.Slow', `The health check of ring ${ring.name} took ${formatSeconds(tookMs / 1000)}, longer than its interval ${this.plan.health.interval}: the tenant's report budget is busy (Graph allows 5 requests per 10 s)`, { ring: ring.name });
         }
         if (health.kind === 'rollback') return health;
-        if (health.kind === 'checked') progress = health.progress;
+        if (health.kind === 'checked') {
+          progress = health.progress;
+          this.expectedReportRequests = health.reportRequests;
+        }
         if (health.kind === 'checked' && until.getTime() >= soakEnd) {
           this.status.soak = null;
           this.controlSoFar = addTotals(this.controlSoFar, progress.tally.control);
@@ -317,6 +324,18 @@ class RolloutRun {
         soakEnd += control.pausedMs;
         nextCheck = Math.min(this.now.getTime() + intervalMs, soakEnd + lagMs);
       }
+    }
+  }
+
+  /** Reserves the next check's report requests; waits for the turn it is given unless abort, pause or drift comes first. */
+  private *reportsTurn(): Generator<Task, void | typeof INTERRUPTED, unknown> {
+    const budget = new df.EntityId(REPORTS_BUDGET_ENTITY, 'tenant');
+    const turn = (yield this.context.df.callEntity(budget, 'reserve', { requests: this.expectedReportRequests, nowMs: this.now.getTime() })) as { startMs: number };
+    if (turn.startMs <= this.now.getTime()) return;
+    const timer = this.context.df.createTimer(new Date(turn.startMs));
+    if ((yield* this.raceControl(timer)) === INTERRUPTED) {
+      if (!timer.isCompleted) timer.cancel();
+      return INTERRUPTED;
     }
   }
 
@@ -342,7 +361,7 @@ class RolloutRun {
     until: Date,
     lagMs: number,
     progress: HealthProgress,
-  ): Generator<Task, RollbackOutcome | { kind: 'checked'; progress: HealthProgress } | { kind: 'interrupted' }, unknown> {
+  ): Generator<Task, RollbackOutcome | { kind: 'checked'; progress: HealthProgress; reportRequests: number } | { kind: 'interrupted' }, unknown> {
     const request: HealthCheckInput = {
       rolloutId: this.input.rolloutId,
       feature: this.plan.feature,
@@ -364,7 +383,7 @@ class RolloutRun {
     }
     const { figures } = step.value;
     this.book.checked(figures);
-    if (!figures.breached) return { kind: 'checked', progress: step.value.progress };
+    if (!figures.breached) return { kind: 'checked', progress: step.value.progress, reportRequests: step.value.reportRequests };
     const reason = `health gate breached in ring ${ring.name}: ${figures.sentence}`;
     this.book.record('Running', 'Health.Breached', reason, { ring: ring.name });
     yield* this.announce('Health.Breached', undefined, {

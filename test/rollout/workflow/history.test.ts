@@ -67,6 +67,10 @@ class Spec {
     for (const work of shim.newWork) {
       if (work.kind === 'activity') this.history.push(historyEvent(EventType.TaskScheduled, at, { Name: work.name, ...(work.input !== undefined ? { Input: work.input } : {}) }, work.id));
       if (work.kind === 'timer') this.history.push(historyEvent(EventType.TimerCreated, at, { FireAt: work.fireAt.toISOString() }, work.id));
+      if (work.kind === 'entity') {
+        const message = { id: work.requestId, op: work.operation, signal: work.signal, input: work.input, parent: this.record.instanceId };
+        this.history.push(historyEvent(EventType.EventSent, at, { InstanceId: work.target, Name: 'op', Input: JSON.stringify(message) }, work.id));
+      }
     }
     this.history.push(historyEvent(EventType.OrchestratorCompleted, at));
     return shim.newWork;
@@ -79,6 +83,12 @@ class Spec {
   completed(work: NewWork | undefined, result: unknown): HistoryEvent {
     if (work?.kind !== 'activity') throw new Error('not an activity');
     return historyEvent(EventType.TaskCompleted, this.clock, { TaskScheduledId: work.id, Result: JSON.stringify(result) });
+  }
+
+  /** The entity's answer to a call, as the extension delivers it: an event named after the request. */
+  answered(work: NewWork | undefined, result: unknown): HistoryEvent {
+    if (work?.kind !== 'entity') throw new Error('not an entity call');
+    return historyEvent(EventType.EventRaised, this.clock, { Name: work.requestId, Input: JSON.stringify({ result: JSON.stringify(result) }) });
   }
 
   fired(work: NewWork | undefined): HistoryEvent {
@@ -122,11 +132,25 @@ const announced = (work: NewWork[]): unknown[] =>
 const ok = <T>(value: T): ActivityResult<T> => ({ ok: true, value });
 
 describe('the workflow, history by history', () => {
-  it('a soak waits for its next check; the fired timer asks for a health check', async () => {
+  it('a soak waits for its next check; the fired timer takes a turn of the report budget, then asks for a health check', async () => {
     const spec = new Spec(resumed('soak'));
     const waiting = await spec.episode(START);
     expect(waiting).toEqual([expect.objectContaining({ kind: 'timer', fireAt: new Date(PILOT_ENABLED.getTime() + 3 * 3_600_000) })]);
-    const checking = await spec.episode(new Date(PILOT_ENABLED.getTime() + 3 * 3_600_000), spec.fired(waiting[0]));
+    const at = new Date(PILOT_ENABLED.getTime() + 3 * 3_600_000);
+    const reserving = await spec.episode(at, spec.fired(waiting[0]));
+    expect(reserving).toEqual([expect.objectContaining({ kind: 'entity', operation: 'reserve' })]);
+    const checking = await spec.episode(at, spec.answered(reserving[0], { startMs: at.getTime() }));
+    expect(activities(checking)).toEqual([ACTIVITIES.checkHealth]);
+  });
+
+  it('a check whose turn of the report budget is later waits for it', async () => {
+    const spec = new Spec(resumed('soak'));
+    const waiting = await spec.episode(START);
+    const at = new Date(PILOT_ENABLED.getTime() + 3 * 3_600_000);
+    const reserving = await spec.episode(at, spec.fired(waiting[0]));
+    const turn = await spec.episode(at, spec.answered(reserving[0], { startMs: at.getTime() + 4_000 }));
+    expect(turn).toEqual([expect.objectContaining({ kind: 'timer', fireAt: new Date(at.getTime() + 4_000) })]);
+    const checking = await spec.episode(new Date(at.getTime() + 4_000), spec.fired(turn[0]));
     expect(activities(checking)).toEqual([ACTIVITIES.checkHealth]);
   });
 
@@ -134,7 +158,8 @@ describe('the workflow, history by history', () => {
     const spec = new Spec(resumed('soak'));
     const waiting = await spec.episode(START);
     const at = new Date(PILOT_ENABLED.getTime() + 3 * 3_600_000);
-    const checking = await spec.episode(at, spec.fired(waiting[0]));
+    const reserving = await spec.episode(at, spec.fired(waiting[0]));
+    const checking = await spec.episode(at, spec.answered(reserving[0], { startMs: at.getTime() }));
     const aborting = await spec.episode(at, spec.event('Abort', { actor: OPERATOR, reason: 'stop' }));
     expect(announced(aborting)).toEqual(['Rollback.Started']);
     expect(spec.status?.message).toMatch(/^Rolling back \(default\): aborted by Dana Operator: stop/);
@@ -147,9 +172,10 @@ describe('the workflow, history by history', () => {
     const spec = new Spec(resumed('soak'));
     const waiting = await spec.episode(START);
     const at = new Date(PILOT_ENABLED.getTime() + 3 * 3_600_000);
-    const checking = await spec.episode(at, spec.fired(waiting[0]));
+    const reserving = await spec.episode(at, spec.fired(waiting[0]));
+    const checking = await spec.episode(at, spec.answered(reserving[0], { startMs: at.getTime() }));
     const figures = { ring: 'pilot', target: DEMO.groups.pilot, since: PILOT_ENABLED.toISOString(), until: at.toISOString(), signIns: 3, failures: 0, failureRate: 0, reasons: { declined: 0, noResponse: 0, wrongNumber: 0, fraud: 0, other: 0 }, state: 'insufficient', baseline: null, threshold: 0.05, lowerBound: 0, controlAttempts: 0, breached: false, judged: false, sentence: '' };
-    const both = await spec.episode(at, spec.completed(checking[0], ok({ figures, progress: { tally: emptyTally(), segment: firstSegment() } })), spec.event('Abort', { actor: OPERATOR }));
+    const both = await spec.episode(at, spec.completed(checking[0], ok({ figures, progress: { tally: emptyTally(), segment: firstSegment() }, reportRequests: 1 })), spec.event('Abort', { actor: OPERATOR }));
     expect(announced(both)).toEqual(['Rollback.Started']);
   });
 
