@@ -4,7 +4,7 @@ import type { DurableClient } from 'durable-functions';
 import type { RolloutPlan } from '../../plan';
 import { FEATURE_LOCK_ENTITY, ROLLOUT_ORCHESTRATOR } from '../names';
 import { durationSetting } from '../../settings';
-import type { Actor, RolloutInput, RolloutSettings, RolloutStatus } from '../types';
+import { FINAL_STATUSES, type Actor, type RolloutInput, type RolloutSettings, type RolloutStatus } from '../types';
 import { rolloutStatusOf, tryGetStatus } from './describe';
 import { ACTIVE_RUNTIME } from './list';
 
@@ -47,7 +47,9 @@ export async function startRollout(client: DurableClient, plan: RolloutPlan, sta
   const holder = lock.entityExists ? lock.entityState?.holder : null;
   if (holder) {
     const holderStatus = await tryGetStatus(client, holder);
-    if (holderStatus && ACTIVE_RUNTIME.includes(holderStatus.runtimeStatus)) return { kind: 'conflict', activeRolloutId: holder };
+    // A holder that already says it ended (its last episode is still releasing the lock) is not active.
+    const ended = holderStatus ? FINAL_STATUSES.has(rolloutStatusOf(holderStatus)?.status ?? 'Running') : true;
+    if (holderStatus && ACTIVE_RUNTIME.includes(holderStatus.runtimeStatus) && !ended) return { kind: 'conflict', activeRolloutId: holder };
     replaceStaleHolder = holder;
   }
 
