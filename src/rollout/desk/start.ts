@@ -4,7 +4,7 @@ import type { DurableClient } from 'durable-functions';
 import type { RolloutPlan } from '../../plan';
 import { FEATURE_LOCK_ENTITY, ROLLOUT_ORCHESTRATOR } from '../names';
 import { durationSetting } from '../../settings';
-import { FINAL_STATUSES, type Actor, type RolloutInput, type RolloutSettings, type RolloutStatus } from '../types';
+import { DEFAULT_SIGNIN_LAG, FINAL_STATUSES, type Actor, type RolloutInput, type RolloutSettings, type RolloutStatus } from '../types';
 import { rolloutStatusOf, tryGetStatus } from './describe';
 import { ACTIVE_RUNTIME } from './list';
 
@@ -33,7 +33,7 @@ export interface StartOptions {
 export function rolloutSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RolloutSettings {
   // Zero is a valid lag (windows then tile exactly), where other durations must be positive.
   const lag = env.ROLLOUT_SIGNIN_LAG?.trim() ?? '';
-  return { signInLagMs: /^P(0+[DW]|T0+[HMS])$/i.test(lag) ? 0 : durationSetting('ROLLOUT_SIGNIN_LAG', lag, 'PT5M').ms };
+  return { signInLagMs: /^P(0+[DW]|T0+[HMS])$/i.test(lag) ? 0 : durationSetting('ROLLOUT_SIGNIN_LAG', lag, DEFAULT_SIGNIN_LAG).ms };
 }
 
 /**

@@ -46,6 +46,8 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
   const ringIndex = plan.rings.findIndex((r) => r.name === (d.ring ?? status.currentRing));
   const ring = ringIndex >= 0 ? plan.rings[ringIndex] : undefined;
   const next = plan.rings[ringIndex + 1];
+  // The ring the card is about, as every ring card names it.
+  const about = { ring: ring?.name ?? '?', target: ring?.target ?? '?', soak: ring?.soak ?? '' };
   switch (kind) {
     case 'started':
       return {
@@ -71,11 +73,9 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
         kind,
         model: {
           ...ref,
-          ring: ring?.name ?? '?',
-          target: ring?.target ?? '?',
+          ...about,
           position: ringIndex + 1,
           ringCount: plan.rings.length,
-          soak: ring?.soak ?? '',
           nextCheckpointAt: status.nextCheckpointAt,
         },
       };
@@ -84,9 +84,7 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
         kind,
         model: {
           ...ref,
-          ring: ring?.name ?? '?',
-          target: ring?.target ?? '?',
-          soak: ring?.soak ?? '',
+          ...about,
           health: status.health
             ? {
                 signIns: status.health.signIns,
@@ -113,7 +111,7 @@ function cardModel({ plan, status, statusUrl }: AnnouncementSource, kind: CardKi
         kind,
         model: {
           ...ref,
-          ring: ring?.name ?? '?',
+          ring: about.ring,
           approved,
           by: d.actor?.name ?? 'unknown',
           ...(!approved && d.reason ? { reason: d.reason.replace(/^rejected:?\s*/, '') } : {}),

@@ -27,6 +27,7 @@ import type {
   RolloutStatusName,
   WriteResult,
 } from '../types';
+import { DEFAULT_SIGNIN_LAG } from '../types';
 
 /**
  * The rollout orchestration. Deterministic: time is `currentUtcDateTime`, every Graph, Teams and telemetry call is an
@@ -34,9 +35,6 @@ import type {
  */
 
 const PRODUCT: Actor = { name: 'authenticator-rollout', via: 'rollout' };
-
-/** ROLLOUT_SIGNIN_LAG's default: 99 % of sign-ins reach the log within 5 minutes. */
-export const DEFAULT_SIGNIN_LAG_MS = 5 * 60_000;
 
 /**
  * An execution continues as new at each ring's soak, at least once a day, and after this many waits: each wait is
@@ -276,7 +274,8 @@ class RolloutRun {
   }
 
   private get lagMs(): number {
-    return this.input.settings?.signInLagMs ?? DEFAULT_SIGNIN_LAG_MS;
+    // Rollouts started before the settings were carried in the input use the default.
+    return this.input.settings?.signInLagMs ?? durationMs(DEFAULT_SIGNIN_LAG);
   }
 
   private *soak(ring: Ring, index: number, state: SoakState, fresh: boolean): Generator<Task, Outcome | Continued, unknown> {
